@@ -1,0 +1,106 @@
+"""The commands: parse arguments, call one function, print the outcome."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from archivegen import __version__
+from archivegen.build import BuildOptions, build_site
+from archivegen.config import CONFIG_FILE, load_config
+from archivegen.console import BarProgress, print_build_summary, print_error, say
+from archivegen.errors import ArchivegenError
+from archivegen.scaffold import create_site
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    """Turn an ArchivegenError into its message and exit status 1 (a traceback only with --debug)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ArchivegenError as exc:
+            if kwargs.get("debug"):
+                raise
+            print_error(exc)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            say("interrupted")
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+debug_option = click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=CONFIG_FILE,
+    show_default=True,
+    help="The site's configuration file.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="archivegen")
+def main() -> None:
+    """archivegen: turn scraped news articles into a fast, searchable static archive.
+
+    \b
+    Typical use:
+      archivegen init my-archive     create a new archive
+      archivegen build               build content/ into public/
+    """
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@debug_option
+@reports_errors
+def init(directory: Path, debug: bool) -> None:
+    """Create a new archive in DIRECTORY: site.yaml and one example article."""
+    created = create_site(directory)
+    say(f"Created {len(created)} files in {directory}. Next: cd {directory} && archivegen build")
+
+
+@main.command()
+@config_option
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write the site here instead of output_dir.",
+)
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--future", is_flag=True, help="Include articles dated in the future (embargoed).")
+@click.option("--clean", is_flag=True, help="Ignore what the last build left and write every file.")
+@debug_option
+@reports_errors
+def build(
+    config_path: Path, output: Path | None, drafts: bool, future: bool, clean: bool, debug: bool
+) -> None:
+    """Build the archive: articles, listings, archives, feeds and sitemaps."""
+    overrides = {"output_dir": str(output.resolve())} if output else None
+    config = load_config(config_path, overrides)
+    progress = BarProgress()
+    try:
+        report = build_site(
+            config, BuildOptions(drafts=drafts, future=future, clean=clean), progress
+        )
+    finally:
+        progress.close()
+    print_build_summary(report)
+
+
+@main.command()
+def version() -> None:
+    """Print archivegen's version."""
+    say(f"archivegen {__version__}")

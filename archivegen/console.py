@@ -1,0 +1,87 @@
+"""The one place that talks to the user: progress bars, the build summary, error rendering."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from archivegen.build import BuildReport
+from archivegen.errors import ArchivegenError, ErrorGroup
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class BarProgress:
+    """A rich progress bar per build step; silent when output is not a terminal."""
+
+    def __init__(self, enabled: bool | None = None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self._bar: Progress | None = None
+        self._task: int | None = None
+
+    def start(self, label: str, total: int) -> None:
+        """Begin a step of `total` items."""
+        if not self.enabled:
+            return
+        if self._bar is None:
+            self._bar = Progress(
+                TextColumn("{task.description:>10}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            )
+            self._bar.start()
+        self._task = self._bar.add_task(label, total=total)
+
+    def advance(self, count: int = 1) -> None:
+        """Move the current step's bar on."""
+        if self._bar is not None and self._task is not None:
+            self._bar.advance(self._task, count)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        """Take the bars off the screen."""
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def print_build_summary(report: BuildReport) -> None:
+    """The closing lines of a build: counts, time, warnings."""
+    for warning in report.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}", markup=True, soft_wrap=True)
+    left_out = []
+    if report.skipped_drafts:
+        left_out.append(f"{report.skipped_drafts} draft(s)")
+    if report.skipped_future:
+        left_out.append(f"{report.skipped_future} future article(s)")
+    extra = f" (left out: {', '.join(left_out)})" if left_out else ""
+    out.print(
+        f"Built {report.articles} articles{extra} into {report.output}: "
+        f"{report.pages} pages, {report.written} written, {report.unchanged} unchanged, "
+        f"{report.deleted} deleted, {len(report.warnings)} warning(s) in {report.seconds:.2f} s",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def print_error(error: ArchivegenError) -> None:
+    """Every error on its own line, `path:line: field: message`, without a traceback."""
+    errors = error.errors if isinstance(error, ErrorGroup) else [error]
+    for item in errors:
+        err.print(f"[red]error:[/red] {_escape(str(item))}", markup=True, soft_wrap=True)
+    if len(errors) > 1:
+        err.print(f"{len(errors)} errors; nothing was written", markup=False)
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", "\\[")
+
+
+def say(message: str) -> None:
+    """A plain line for the user."""
+    out.print(message, markup=False, soft_wrap=True)

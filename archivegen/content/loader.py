@@ -1,0 +1,239 @@
+"""Read content/ into Articles: every file validated, every error collected, none fatal alone."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from archivegen.config import SiteConfig
+from archivegen.content.dates import DateProblem, parse_date
+from archivegen.content.frontmatter import field_lines, parse_front_matter, split_front_matter
+from archivegen.content.markdown import render_markdown
+from archivegen.content.model import Article
+from archivegen.content.slug import is_safe_slug, slugify
+from archivegen.errors import ArchivegenError, ContentError
+
+KNOWN_FIELDS = {
+    "title", "date", "updated", "author", "category", "tags", "image", "image_caption",
+    "source", "section", "slug", "aliases", "draft",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedArticle:
+    """One file's outcome: an article (with a warning or not) or the errors that stopped it."""
+
+    article: Article | None
+    errors: tuple[ArchivegenError, ...] = ()
+    assumed_timezone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ContentSet:
+    """Every article of content/ that loaded, and every error of those that did not."""
+
+    articles: tuple[Article, ...]
+    errors: tuple[ArchivegenError, ...]
+    naive_dates: tuple[str, ...]  # files whose dates took the site timezone
+
+
+def find_article_files(content_dir: Path) -> list[Path]:
+    """All Markdown files under content/, in a stable order; hidden folders are skipped."""
+    if not content_dir.is_dir():
+        return []
+    return sorted(
+        p
+        for p in content_dir.rglob("*.md")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(content_dir).parts)
+    )
+
+
+def load_content(config: SiteConfig, on_file: Callable[[], None] | None = None) -> ContentSet:
+    """Load every article file; collect all errors instead of stopping at the first."""
+    outcomes = []
+    for path in find_article_files(config.content_path):
+        outcomes.append(load_article_file(path, config))
+        if on_file:
+            on_file()
+    return collect(outcomes)
+
+
+def collect(outcomes: Iterable[LoadedArticle]) -> ContentSet:
+    """Fold per-file outcomes into one ContentSet."""
+    articles, errors, naive = [], [], []
+    for outcome in outcomes:
+        errors.extend(outcome.errors)
+        if outcome.article is not None:
+            articles.append(outcome.article)
+            if outcome.assumed_timezone:
+                naive.append(outcome.article.source_path)
+    return ContentSet(tuple(articles), tuple(errors), tuple(naive))
+
+
+def load_article_file(path: Path, config: SiteConfig) -> LoadedArticle:
+    """Read one Markdown file into an Article, or into the errors that explain why not."""
+    shown = _display_path(path, config.root)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return LoadedArticle(None, (ContentError(f"cannot be read: {exc.strerror}", path=shown),))
+    if len(data) > config.max_article_bytes:
+        size = f"{len(data) / 1_000_000:.1f} MB"
+        limit = f"{config.max_article_bytes / 1_000_000:.1f} MB"
+        message = f"the file is {size}, over the {limit} limit (max_article_bytes in site.yaml)"
+        return LoadedArticle(None, (ContentError(message, path=shown),))
+    try:
+        return parse_article(decode(data, shown), shown, config)
+    except ArchivegenError as exc:
+        return LoadedArticle(None, (exc,))
+
+
+def decode(data: bytes, shown: str) -> str:
+    """Decode UTF-8 or raise an error naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ContentError(
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8",
+            path=shown,
+            line=line,
+        ) from None
+
+
+def parse_article(text: str, shown: str, config: SiteConfig) -> LoadedArticle:
+    """Turn the text of one file into an Article; every field problem is reported."""
+    parts = split_front_matter(text, shown)
+    meta = parse_front_matter(parts.yaml_text, shown)
+    fields = _FieldReader(meta, shown, parts.yaml_text, config)
+    article_fields = fields.read()
+    if fields.errors:
+        return LoadedArticle(None, tuple(fields.errors))
+    body_html, excerpt = render_markdown(parts.body, allow_html=config.markdown.allow_html)
+    article = Article(
+        source_path=shown,
+        body_html=body_html,
+        excerpt=excerpt,
+        content_hash=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(),
+        **article_fields,
+    )
+    return LoadedArticle(article, (), fields.assumed_timezone)
+
+
+class _FieldReader:
+    """Reads typed fields out of front matter, gathering every problem with its line."""
+
+    def __init__(self, meta: dict[str, Any], shown: str, yaml_text: str, config: SiteConfig):
+        self.meta, self.shown, self.yaml_text, self.config = meta, shown, yaml_text, config
+        self.errors: list[ContentError] = []
+        self.assumed_timezone = False
+        self._lines: dict[str, int] | None = None
+
+    def fail(self, name: str, message: str) -> None:
+        if self._lines is None:
+            self._lines = field_lines(self.yaml_text)
+        self.errors.append(
+            ContentError(message, path=self.shown, line=self._lines.get(name, 1), field=name)
+        )
+
+    def read(self) -> dict[str, Any]:
+        title = self.text("title", required=True)
+        values: dict[str, Any] = {
+            "title": title,
+            "date": self.date("date", required=True),
+            "updated": self.date("updated"),
+            "category": self.text("category", required=True),
+            "authors": self.names("author"),
+            "tags": self.names("tags"),
+            "image": self.text("image"),
+            "image_caption": self.text("image_caption"),
+            "source": self.text("source"),
+            "section": self.text("section"),
+            "aliases": self.aliases(),
+            "draft": self.flag("draft"),
+            "slug": self.slug(title),
+            "extra": {k: v for k, v in self.meta.items() if k not in KNOWN_FIELDS},
+        }
+        return values
+
+    def text(self, name: str, required: bool = False) -> str | None:
+        value = self.meta.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(name, "is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(name, f"must be text, not {type(value).__name__}")
+            return None
+        return " ".join(str(value).split())
+
+    def names(self, name: str) -> tuple[str, ...]:
+        value = self.meta.get(name)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(i, str | int) and not isinstance(i, bool) for i in items):
+            self.fail(name, "must be text or a list of text")
+            return ()
+        cleaned = (" ".join(str(i).split()) for i in items)
+        return tuple(dict.fromkeys(i for i in cleaned if i))
+
+    def date(self, name: str, required: bool = False) -> datetime | None:
+        value = self.meta.get(name)
+        if value is None:
+            if required:
+                self.fail(name, "is required (ISO 8601, e.g. 2022-10-04T18:23:00+07:00)")
+            return None
+        try:
+            parsed, assumed = parse_date(value, self.config.timezone)
+        except DateProblem as exc:
+            self.fail(name, str(exc))
+            return None
+        self.assumed_timezone |= assumed
+        return parsed
+
+    def flag(self, name: str) -> bool:
+        value = self.meta.get(name, False)
+        if not isinstance(value, bool):
+            self.fail(name, "must be true or false")
+            return False
+        return value
+
+    def slug(self, title: str | None) -> str:
+        given = self.meta.get("slug")
+        if given is None:
+            made = slugify(title or "")
+            if title and not made:
+                self.fail("title", "gives an empty slug; add a `slug:` field")
+            return made
+        if not isinstance(given, str) or not is_safe_slug(given):
+            self.fail(
+                "slug",
+                f"{given!r} is not a safe slug (lowercase ASCII letters, digits and hyphens only)",
+            )
+            return ""
+        return given
+
+    def aliases(self) -> tuple[str, ...]:
+        value = self.meta.get("aliases") or []
+        items = value if isinstance(value, list) else [value]
+        good = []
+        for item in items:
+            if not isinstance(item, str) or not item.startswith("/") or ".." in item.split("/"):
+                self.fail("aliases", f"{item!r} must be a path on this site starting with /")
+                continue
+            good.append(item)
+        return tuple(good)
+
+
+def _display_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

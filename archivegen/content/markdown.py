@@ -1,0 +1,52 @@
+"""Markdown -> HTML through markdown-it-py (CommonMark + tables), and the plain-text excerpt."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+EXCERPT_CHARS = 220
+
+
+@lru_cache(maxsize=4)
+def markdown_parser(allow_html: bool, typographer: bool = False) -> MarkdownIt:
+    """One parser per option set; raw HTML is escaped unless the site allows it."""
+    options = {"html": allow_html, "typographer": typographer}
+    return MarkdownIt("commonmark", options).enable("table")
+
+
+def render_markdown(text: str, allow_html: bool = False) -> tuple[str, str]:
+    """Render a body; return (html, excerpt) from one parse."""
+    md = markdown_parser(allow_html)
+    tokens = md.parse(text)
+    html = md.renderer.render(tokens, md.options, {})
+    return html, excerpt_from_tokens(tokens)
+
+
+def excerpt_from_tokens(tokens: list[Token], limit: int = EXCERPT_CHARS) -> str:
+    """The first paragraph's text, cut at a word boundary near `limit` characters."""
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and index + 1 < len(tokens):
+            inline = tokens[index + 1]
+            text = "".join(
+                " " if child.type == "softbreak" else child.content
+                for child in inline.children or []
+                if child.type in _TEXTUAL
+            ).strip()
+            if text:
+                return shorten(text, limit)
+    return ""
+
+
+_TEXTUAL = {"text", "code_inline", "softbreak"}
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut text at the last space before `limit` and add an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(" ,.;:") + "…"

@@ -1,0 +1,234 @@
+"""The site graph's records: what each page shows, ready for a template.
+
+Every page is a frozen value holding exactly what its template needs, so rendering is a
+pure function of (site, page) and a page can be pickled to a worker or hashed for a cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from archivegen.content.model import Article
+from archivegen.graph.urls import paged_url
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A name and where it points."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One category, author or tag, with its listing URL and article count."""
+
+    kind: str
+    name: str
+    slug: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An article as a listing shows it."""
+
+    title: str
+    url: str
+    date: datetime
+    category: Link
+    authors: tuple[Link, ...]
+    excerpt: str
+    image_caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where a listing page stands among its pages; builds any page's URL without a list."""
+
+    number: int
+    total: int
+    first_url: str
+    page_pattern: str
+
+    def url(self, number: int) -> str:
+        """The URL of page `number` of this listing."""
+        return paged_url(self.first_url, self.page_pattern, number)
+
+    @property
+    def previous_url(self) -> str | None:
+        """The newer page, if any."""
+        return self.url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        """The older page, if any."""
+        return self.url(self.number + 1) if self.number < self.total else None
+
+    def window(self, size: int = 2) -> tuple[int | None, ...]:
+        """Page numbers to show: first, last and a window around the current (None = gap)."""
+        shown = {1, self.total, *range(self.number - size, self.number + size + 1)}
+        numbers = sorted(n for n in shown if 1 <= n <= self.total)
+        out: list[int | None] = []
+        for n in numbers:
+            if out and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    """A month of the archive with its article count."""
+
+    year: int
+    month: int
+    url: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class YearCount:
+    """A year of the archive with its months."""
+
+    year: int
+    url: str
+    count: int
+    months: tuple[MonthCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """What every page may show of the whole site: name, navigation, index URLs."""
+
+    title: str
+    description: str
+    base_url: str
+    language: str
+    nav: tuple[Term, ...]
+    home_url: str
+    categories_url: str
+    authors_url: str
+    tags_url: str
+    archive_url: str
+    search_url: str
+    feed_url: str
+    article_count: int
+    taxonomies: tuple[str, ...]
+    params: dict[str, object] = field(default_factory=dict)
+
+    def absolute(self, url: str) -> str:
+        """An absolute URL for a site path (for feeds, canonical links, sitemaps)."""
+        return self.base_url.rstrip("/") + url
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    """One article with its taxonomy links, neighbours in its category and related articles."""
+
+    url: str
+    article: Article
+    category: Term
+    authors: tuple[Term, ...]
+    tags: tuple[Term, ...]
+    previous: Entry | None
+    next: Entry | None
+    related: tuple[Entry, ...]
+    template: str = "article.html"
+
+
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    """A page of a listing: home, a category, author or tag, a year or a month."""
+
+    url: str
+    kind: str  # home | category | author | tag | year | month
+    title: str
+    entries: tuple[Entry, ...]
+    pager: Pager
+    term: Term | None = None
+    feed_url: str | None = None
+    template: str = "list.html"
+
+
+@dataclass(frozen=True, slots=True)
+class TermIndexPage:
+    """All categories, authors or tags with their counts."""
+
+    url: str
+    kind: str
+    terms: tuple[Term, ...]
+    template: str = "terms.html"
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveIndexPage:
+    """The calendar of the archive: years and months with counts."""
+
+    url: str
+    years: tuple[YearCount, ...]
+    template: str = "archive.html"
+
+
+@dataclass(frozen=True, slots=True)
+class RedirectPage:
+    """An old address (an alias) that sends readers to the article's new one."""
+
+    url: str
+    target: str
+    template: str = "redirect.html"
+
+
+@dataclass(frozen=True, slots=True)
+class NotFoundPage:
+    """The 404 page."""
+
+    url: str = "/404.html"
+    template: str = "404.html"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    """An Atom feed of the newest articles of the site or a category."""
+
+    url: str
+    title: str
+    alternate_url: str
+    entries: tuple[Entry, ...]
+    updated: datetime | None
+    template: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapPage:
+    """A sitemap (or sitemap index) of URLs with their last modification."""
+
+    url: str
+    locations: tuple[tuple[str, datetime | None], ...]
+    is_index: bool = False
+    template: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RobotsPage:
+    """robots.txt, naming the sitemap."""
+
+    url: str = "/robots.txt"
+    sitemap_url: str = "/sitemap.xml"
+    template: str = ""
+
+
+Page = (
+    ArticlePage
+    | ListingPage
+    | TermIndexPage
+    | ArchiveIndexPage
+    | RedirectPage
+    | NotFoundPage
+    | FeedPage
+    | SitemapPage
+    | RobotsPage
+)

@@ -1,0 +1,367 @@
+"""Articles -> the site graph: every page of the site, as values, with its URL.
+
+Pure: no files, no clock. Each step is linear (or N log N) in the number of articles, so
+the cost per page stays flat as an archive grows.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from archivegen.config import SiteConfig
+from archivegen.content.model import Article
+from archivegen.errors import ContentError, OutputError, raise_all
+from archivegen.graph.model import (
+    ArchiveIndexPage,
+    ArticlePage,
+    Entry,
+    FeedPage,
+    Link,
+    ListingPage,
+    MonthCount,
+    NotFoundPage,
+    Page,
+    Pager,
+    RedirectPage,
+    RobotsPage,
+    SiteInfo,
+    SitemapPage,
+    Term,
+    TermIndexPage,
+    YearCount,
+)
+from archivegen.graph.taxonomy import (
+    Grouping,
+    group_by_month,
+    group_by_term,
+    taxonomy_patterns,
+    term_slug,
+)
+from archivegen.graph.urls import fill, output_path, paged_url
+
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the sitemap protocol allows
+NAV_SIZE = 8
+
+
+@dataclass(frozen=True, slots=True)
+class SiteGraph:
+    """The whole site as values: shared site info, every page, and what looked wrong."""
+
+    site: SiteInfo
+    pages: tuple[Page, ...]
+    warnings: tuple[str, ...]
+
+
+def build_site_graph(articles: Sequence[Article], config: SiteConfig) -> SiteGraph:
+    """Lay out the whole site for these (already selected) articles."""
+    ordered = sorted(articles, key=lambda a: (a.date, a.source_path), reverse=True)
+    warnings: list[str] = []
+    urls = assign_article_urls(ordered, config, warnings)
+    groupings = {
+        kind: group_by_term(kind, ordered, pattern)
+        for kind, pattern in taxonomy_patterns(config.permalinks).items()
+    }
+    entries = [make_entry(a, url, groupings) for a, url in zip(ordered, urls, strict=True)]
+    site = make_site_info(config, groupings["category"], len(ordered))
+    pages: list[Page] = []
+    pages += article_pages(ordered, urls, entries, groupings, config)
+    pages += listing_pages(entries, groupings, config)
+    pages += archive_pages(ordered, entries, config)
+    pages += feed_pages(entries, groupings["category"], config)
+    pages += redirect_pages(ordered, urls)
+    pages.append(NotFoundPage())
+    pages = drop_url_clashes(pages, warnings)
+    pages += sitemap_pages(pages, ordered, urls)
+    pages.append(RobotsPage())
+    return SiteGraph(site=site, pages=tuple(pages), warnings=tuple(warnings))
+
+
+def assign_article_urls(
+    ordered: Sequence[Article], config: SiteConfig, warnings: list[str]
+) -> list[str]:
+    """One URL per article; a clash gets `-2`, `-3`… in source-path order, and a warning."""
+    by_url: dict[str, list[int]] = {}
+    for index, article in enumerate(ordered):
+        url = fill(config.permalinks.article, slug=article.slug, date=article.date)
+        by_url.setdefault(url, []).append(index)
+    urls = [""] * len(ordered)
+    taken = set(by_url)
+    for url, indices in by_url.items():
+        indices.sort(key=lambda i: ordered[i].source_path)
+        urls[indices[0]] = url
+        for suffix, index in enumerate(indices[1:], start=2):
+            while (candidate := url.rstrip("/") + f"-{suffix}/") in taken:
+                suffix += 1
+            taken.add(candidate)
+            urls[index] = candidate
+            warnings.append(
+                f"{ordered[index].source_path}: slug: {url} is also the address of "
+                f"{ordered[indices[0]].source_path}; this one is published at {candidate}"
+            )
+    return urls
+
+
+def make_entry(article: Article, url: str, groupings: dict[str, Grouping]) -> Entry:
+    """The listing view of an article."""
+    category = groupings["category"].of((article.category,))[0]
+    return Entry(
+        title=article.title,
+        url=url,
+        date=article.date,
+        category=Link(category.name, category.url),
+        authors=tuple(Link(t.name, t.url) for t in groupings["author"].of(article.authors)),
+        excerpt=article.excerpt,
+        image_caption=article.image_caption,
+    )
+
+
+def make_site_info(config: SiteConfig, categories: Grouping, count: int) -> SiteInfo:
+    """Site-wide values every template receives; the navigation is the biggest categories."""
+    links = config.permalinks
+    nav = sorted(categories.terms.values(), key=lambda t: (-t.count, t.name))[:NAV_SIZE]
+    return SiteInfo(
+        title=config.title,
+        description=config.description,
+        base_url=config.site_url,
+        language=config.language,
+        nav=tuple(nav),
+        home_url="/",
+        categories_url=links.categories,
+        authors_url=links.authors,
+        tags_url=links.tags,
+        archive_url=links.archive,
+        search_url=links.search,
+        feed_url="/feed.xml",
+        article_count=count,
+        taxonomies=config.taxonomies,
+        params=dict(config.params),
+    )
+
+
+def article_pages(
+    ordered: Sequence[Article],
+    urls: Sequence[str],
+    entries: Sequence[Entry],
+    groupings: dict[str, Grouping],
+    config: SiteConfig,
+) -> list[Page]:
+    """One page per article, with previous/next in its category and related articles."""
+    categories, tags = groupings["category"], groupings["tag"]
+    position = {}  # article index -> its position within its category (newest first)
+    for members in categories.members.values():
+        position.update({index: pos for pos, index in enumerate(members)})
+    pages: list[Page] = []
+    for index, article in enumerate(ordered):
+        category = categories.of((article.category,))[0]
+        siblings = categories.members[category.slug]
+        pos = position[index]
+        newer = entries[siblings[pos - 1]] if pos > 0 else None
+        older = entries[siblings[pos + 1]] if pos + 1 < len(siblings) else None
+        related = related_entries(index, ordered, tags, siblings, pos, config.related_count)
+        pages.append(
+            ArticlePage(
+                url=urls[index],
+                article=article,
+                category=category,
+                authors=groupings["author"].of(article.authors),
+                tags=tags.of(article.tags),
+                previous=older,
+                next=newer,
+                related=tuple(entries[i] for i in related),
+            )
+        )
+    return pages
+
+
+def related_entries(
+    index: int,
+    ordered: Sequence[Article],
+    tags: Grouping,
+    siblings: Sequence[int],
+    pos: int,
+    limit: int,
+) -> list[int]:
+    """Articles sharing the most tags, nearest in time first; then category neighbours.
+
+    Each tag contributes only its articles nearest in time (a bisect in a sorted list),
+    so the cost per article stays bounded however large a tag grows.
+    """
+    if limit <= 0:
+        return []
+    shared: Counter[int] = Counter()
+    for name in ordered[index].tags:
+        members = tags.members.get(term_slug(name), [])
+        # members are positions in newest-first order, so they are sorted ascending
+        at = bisect.bisect_left(members, index)
+        for other in members[max(0, at - limit) : at + limit + 1]:
+            if other != index:
+                shared[other] += 1
+    ranked = sorted(shared, key=lambda other: (-shared[other], abs(other - index), other))
+    chosen = ranked[:limit]
+    for step in range(1, len(siblings)):
+        if len(chosen) >= limit:
+            break
+        for near in (pos - step, pos + step):
+            if 0 <= near < len(siblings) and siblings[near] not in chosen and len(chosen) < limit:
+                chosen.append(siblings[near])
+    return chosen
+
+
+def listing_pages(
+    entries: Sequence[Entry], groupings: dict[str, Grouping], config: SiteConfig
+) -> list[Page]:
+    """The paginated home, one paginated listing per term, and the index of each taxonomy."""
+    links = config.permalinks
+    pages = paginate("home", config.title, "/", list(entries), None, config)
+    index_urls = {"category": links.categories, "author": links.authors, "tag": links.tags}
+    for kind in config.taxonomies:
+        grouping = groupings[kind]
+        terms = sorted(grouping.terms.values(), key=lambda t: (t.name.casefold(), t.slug))
+        pages.append(TermIndexPage(url=index_urls[kind], kind=kind, terms=tuple(terms)))
+        for term in terms:
+            members = [entries[i] for i in grouping.members[term.slug]]
+            feed = term.url + "feed.xml" if kind == "category" else None
+            pages += paginate(kind, term.name, term.url, members, term, config, feed)
+    return pages
+
+
+def paginate(
+    kind: str,
+    title: str,
+    first_url: str,
+    entries: Sequence[Entry],
+    term: Term | None,
+    config: SiteConfig,
+    feed_url: str | None = None,
+) -> list[Page]:
+    """Cut a newest-first list into pages of `page_size` entries."""
+    size = config.page_size
+    total = max(1, -(-len(entries) // size))
+    return [
+        ListingPage(
+            url=paged_url(first_url, config.permalinks.page, number),
+            kind=kind,
+            title=title,
+            entries=tuple(entries[(number - 1) * size : number * size]),
+            pager=Pager(number, total, first_url, config.permalinks.page),
+            term=term,
+            feed_url=feed_url,
+        )
+        for number in range(1, total + 1)
+    ]
+
+
+def archive_pages(
+    ordered: Sequence[Article], entries: Sequence[Entry], config: SiteConfig
+) -> list[Page]:
+    """Year and month listings, and the archive's calendar of years and months."""
+    links = config.permalinks
+    months = group_by_month(ordered)
+    pages: list[Page] = []
+    years: list[YearCount] = []
+    for year in sorted({y for y, _ in months}, reverse=True):
+        year_url = fill(links.year, date=ordered[months[_first_month(months, year)][0]].date)
+        in_year = [(m, months[(year, m)]) for m in range(12, 0, -1) if (year, m) in months]
+        counts = []
+        for month, indices in in_year:
+            month_url = fill(links.month, date=ordered[indices[0]].date)
+            counts.append(MonthCount(year, month, month_url, len(indices)))
+            title = f"{year}-{month:02d}"
+            month_entries = [entries[i] for i in indices]
+            pages += paginate("month", title, month_url, month_entries, None, config)
+        year_entries = [entries[i] for _, indices in in_year for i in indices]
+        years.append(YearCount(year, year_url, len(year_entries), tuple(counts)))
+        pages += paginate("year", str(year), year_url, year_entries, None, config)
+    pages.append(ArchiveIndexPage(url=links.archive, years=tuple(years)))
+    return pages
+
+
+def _first_month(months: dict[tuple[int, int], list[int]], year: int) -> tuple[int, int]:
+    return max(key for key in months if key[0] == year)
+
+
+def feed_pages(entries: Sequence[Entry], categories: Grouping, config: SiteConfig) -> list[Page]:
+    """The site's Atom feed and one per category."""
+    size = config.feed_size
+    pages: list[Page] = [
+        FeedPage(
+            url="/feed.xml",
+            title=config.title,
+            alternate_url="/",
+            entries=tuple(entries[:size]),
+            updated=entries[0].date if entries else None,
+        )
+    ]
+    for term in sorted(categories.terms.values(), key=lambda t: t.slug):
+        members = categories.members[term.slug][:size]
+        pages.append(
+            FeedPage(
+                url=term.url + "feed.xml",
+                title=f"{config.title}: {term.name}",
+                alternate_url=term.url,
+                entries=tuple(entries[i] for i in members),
+                updated=entries[members[0]].date if members else None,
+            )
+        )
+    return pages
+
+
+def redirect_pages(ordered: Sequence[Article], urls: Sequence[str]) -> list[Page]:
+    """A redirect page at every alias, so old links keep working; unsafe aliases are errors."""
+    pages: list[Page] = []
+    errors: list[ContentError] = []
+    for article, url in zip(ordered, urls, strict=True):
+        for alias in article.aliases:
+            try:
+                output_path(alias)
+            except OutputError as exc:
+                errors.append(ContentError(exc.message, path=article.source_path, field="aliases"))
+                continue
+            pages.append(RedirectPage(url=alias, target=url))
+    raise_all(errors)
+    return pages
+
+
+def drop_url_clashes(pages: list[Page], warnings: list[str]) -> list[Page]:
+    """Keep the first page claiming each output file; later claimants are warned about.
+
+    Real pages come before redirects in `pages`, so an alias never hides an article.
+    """
+    seen: dict[str, str] = {}
+    kept: list[Page] = []
+    for page in pages:
+        path = output_path(page.url)
+        if path in seen:
+            warnings.append(f"{page.url}: also claimed by an earlier page ({seen[path]}); skipped")
+            continue
+        seen[path] = page.url
+        kept.append(page)
+    return kept
+
+
+def sitemap_pages(
+    pages: Sequence[Page], ordered: Sequence[Article], urls: Sequence[str]
+) -> list[Page]:
+    """sitemap.xml listing every HTML page (a sitemap index past 50,000 URLs)."""
+    lastmod = {url: a.lastmod for a, url in zip(ordered, urls, strict=True)}
+    locations = []
+    for page in pages:
+        if isinstance(page, ArticlePage):
+            locations.append((page.url, lastmod[page.url]))
+        elif isinstance(page, ListingPage):
+            newest = page.entries[0].date if page.entries else None
+            locations.append((page.url, newest))
+        elif isinstance(page, TermIndexPage | ArchiveIndexPage):
+            locations.append((page.url, None))
+    if len(locations) <= SITEMAP_LIMIT:
+        return [SitemapPage(url="/sitemap.xml", locations=tuple(locations))]
+    chunks = [locations[i : i + SITEMAP_LIMIT] for i in range(0, len(locations), SITEMAP_LIMIT)]
+    parts: list[Page] = [
+        SitemapPage(url=f"/sitemap-{n}.xml", locations=tuple(chunk))
+        for n, chunk in enumerate(chunks, start=1)
+    ]
+    index = tuple((p.url, None) for p in parts)
+    return [SitemapPage(url="/sitemap.xml", locations=index, is_index=True), *parts]

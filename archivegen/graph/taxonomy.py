@@ -1,0 +1,88 @@
+"""Group articles by category, author, tag, year and month: linear in the number of articles."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from archivegen.config import Permalinks
+from archivegen.content.model import Article
+from archivegen.content.slug import slugify
+from archivegen.graph.model import Term
+from archivegen.graph.urls import fill
+
+
+@dataclass(frozen=True, slots=True)
+class Grouping:
+    """The terms of one taxonomy and, per term slug, its articles' positions (newest first)."""
+
+    kind: str
+    terms: dict[str, Term]
+    members: dict[str, list[int]]
+
+    def of(self, names: Sequence[str]) -> tuple[Term, ...]:
+        """The terms for some display names (as written in an article)."""
+        found = (self.terms.get(term_slug(n)) for n in names)
+        return tuple(t for t in found if t is not None)
+
+
+@lru_cache(maxsize=65536)
+def term_slug(name: str) -> str:
+    """The slug of a category, author or tag name (cached: names repeat across articles)."""
+    return slugify(name) or "-"
+
+
+def _names(kind: str) -> Callable[[Article], Sequence[str]]:
+    if kind == "category":
+        return lambda a: (a.category,)
+    if kind == "author":
+        return lambda a: a.authors
+    return lambda a: a.tags
+
+
+def group_by_term(kind: str, articles: Sequence[Article], pattern: str) -> Grouping:
+    """Group articles (sorted newest first) by the slug of a taxonomy's names.
+
+    Names that differ only in case or punctuation share one slug and so one page; its
+    display name is the spelling most articles use.
+    """
+    members: dict[str, list[int]] = defaultdict(list)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    names_of = _names(kind)
+    for index, article in enumerate(articles):
+        for name in dict.fromkeys(names_of(article)):
+            slug = term_slug(name)
+            if not members[slug] or members[slug][-1] != index:
+                members[slug].append(index)
+            spellings[slug][name] += 1
+    terms = {
+        slug: Term(
+            kind=kind,
+            name=_most_common(spellings[slug]),
+            slug=slug,
+            url=fill(pattern, slug=slug),
+            count=len(indices),
+        )
+        for slug, indices in members.items()
+    }
+    return Grouping(kind, terms, dict(members))
+
+
+def _most_common(counter: Counter[str]) -> str:
+    # ties break on the name itself so the choice never depends on input order
+    return min(counter.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+def group_by_month(articles: Sequence[Article]) -> dict[tuple[int, int], list[int]]:
+    """Positions of articles per (year, month), in the articles' order."""
+    months: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for index, article in enumerate(articles):
+        months[(article.date.year, article.date.month)].append(index)
+    return dict(months)
+
+
+def taxonomy_patterns(permalinks: Permalinks) -> dict[str, str]:
+    """The listing URL pattern of each taxonomy."""
+    return {"category": permalinks.category, "author": permalinks.author, "tag": permalinks.tag}

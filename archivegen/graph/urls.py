@@ -1,0 +1,46 @@
+"""The one URL builder, and the one map from URL to output file that never leaves the root."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from posixpath import normpath
+
+from archivegen.errors import OutputError
+
+_FORBIDDEN_CHARS = ("\\", "\x00", "\r", "\n", "?", "#")
+
+
+def fill(pattern: str, *, slug: str = "", date: datetime | None = None, n: int = 0) -> str:
+    """Fill a permalink pattern's placeholders ({slug}, {yyyy}, {mm}, {dd}, {n})."""
+    values = {"slug": slug, "n": str(n)}
+    if date is not None:
+        values.update(yyyy=f"{date.year:04d}", mm=f"{date.month:02d}", dd=f"{date.day:02d}")
+    url = pattern
+    for name, value in values.items():
+        url = url.replace("{" + name + "}", value)
+    return url
+
+
+def paged_url(first_url: str, page_pattern: str, number: int) -> str:
+    """The URL of page `number` of a listing whose first page is `first_url`."""
+    if number <= 1:
+        return first_url
+    return first_url.rstrip("/") + "/" + fill(page_pattern, n=number)
+
+
+def output_path(url: str) -> str:
+    """Map a site URL to a file path relative to the output root, refusing any escape.
+
+    `/2022/10/04/x/` -> `2022/10/04/x/index.html`; `/feed.xml` -> `feed.xml`.
+    """
+    if not url.startswith("/") or any(c in url for c in _FORBIDDEN_CHARS):
+        raise OutputError(f"unsafe URL {url!r}: it must be a plain path starting with /")
+    segments = url.strip("/").split("/") if url.strip("/") else []
+    if any(s in ("", ".", "..") or s.startswith(".") for s in segments):
+        raise OutputError(f"unsafe URL {url!r}: empty, dot or hidden path segments are refused")
+    relative = "/".join(segments)
+    if url.endswith("/") or not relative:
+        relative = f"{relative}/index.html".lstrip("/")
+    if normpath(relative) != relative or relative.startswith("/"):
+        raise OutputError(f"unsafe URL {url!r}: it would leave the output folder")
+    return relative

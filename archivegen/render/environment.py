@@ -1,0 +1,41 @@
+"""The one Jinja environment of a build: theme lookup chain, autoescape, strict undefined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from archivegen.graph.model import SiteInfo
+from archivegen.render import dates
+from archivegen.render.i18n import load_translations
+
+
+def make_environment(
+    template_dirs: list[Path], theme_dirs: list[Path], site: SiteInfo
+) -> jinja2.Environment:
+    """Templates from the site's own folder first, then the theme's, template by template."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.install_gettext_translations(load_translations(theme_dirs, site.language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(_filters(site.language))
+    env.globals["site"] = site
+    return env
+
+
+def _filters(language: str) -> dict[str, Any]:
+    return {
+        "dateline": lambda d: dates.dateline(d, language),
+        "short_date": lambda d: dates.short_date(d, language),
+        "long_date": lambda d: dates.long_date(d, language),
+        "month_name": lambda m, y=None: dates.month_name(m, language, y),
+        "isodate": lambda d: d.isoformat(timespec="seconds"),
+    }

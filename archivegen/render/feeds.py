@@ -1,0 +1,81 @@
+"""Atom feeds, sitemaps and robots.txt, built as XML trees so they are always well-formed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from xml.etree import ElementTree as ET
+
+from archivegen.graph.model import FeedPage, RobotsPage, SiteInfo, SitemapPage
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+EPOCH = "1970-01-01T00:00:00+00:00"
+
+
+def render_feed(page: FeedPage, site: SiteInfo) -> bytes:
+    """An Atom 1.0 feed with absolute URLs."""
+    feed = ET.Element("feed", xmlns=ATOM)
+    feed.set("xml:lang", site.language)
+    _text(feed, "title", page.title)
+    _text(feed, "id", site.absolute(page.url))
+    _text(feed, "updated", page.updated.isoformat() if page.updated else EPOCH)
+    ET.SubElement(feed, "link", rel="self", href=site.absolute(page.url))
+    ET.SubElement(
+        feed, "link", rel="alternate", type="text/html", href=site.absolute(page.alternate_url)
+    )
+    if site.description:
+        _text(feed, "subtitle", site.description)
+    _text(feed, "generator", "archivegen")
+    for entry in page.entries:
+        item = ET.SubElement(feed, "entry")
+        _text(item, "title", entry.title)
+        _text(item, "id", site.absolute(entry.url))
+        ET.SubElement(
+            item, "link", rel="alternate", type="text/html", href=site.absolute(entry.url)
+        )
+        _text(item, "published", entry.date.isoformat())
+        _text(item, "updated", entry.date.isoformat())
+        for author in entry.authors or ():
+            person = ET.SubElement(item, "author")
+            _text(person, "name", author.name)
+            _text(person, "uri", site.absolute(author.url))
+        if not entry.authors:
+            _text(ET.SubElement(item, "author"), "name", site.title)
+        ET.SubElement(item, "category", term=entry.category.name)
+        if entry.excerpt:
+            _text(item, "summary", entry.excerpt)
+    return _serialize(feed)
+
+
+def render_sitemap(page: SitemapPage, site: SiteInfo) -> bytes:
+    """A sitemap (or, past the protocol's 50,000 URLs, a sitemap index)."""
+    root = ET.Element("sitemapindex" if page.is_index else "urlset", xmlns=SITEMAP)
+    for url, lastmod in page.locations:
+        item = ET.SubElement(root, "sitemap" if page.is_index else "url")
+        _text(item, "loc", site.absolute(url))
+        if lastmod is not None:
+            _text(item, "lastmod", _w3c(lastmod))
+    return _serialize(root)
+
+
+def render_robots(page: RobotsPage, site: SiteInfo) -> bytes:
+    """robots.txt that allows everything and names the sitemap."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {site.absolute(page.sitemap_url)}\n".encode()
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = text
+    return element
+
+
+def _w3c(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _serialize(root: ET.Element) -> bytes:
+    return (
+        b'<?xml version="1.0" encoding="utf-8"?>\n'
+        + ET.tostring(root, encoding="utf-8", xml_declaration=False)
+        + b"\n"
+    )

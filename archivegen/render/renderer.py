@@ -1,0 +1,70 @@
+"""Render one page to bytes: a pure function of (site, theme, page)."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import jinja2
+
+from archivegen.errors import TemplateError
+from archivegen.graph.model import FeedPage, Page, RobotsPage, SiteInfo, SitemapPage
+from archivegen.render.environment import make_environment
+from archivegen.render.feeds import render_feed, render_robots, render_sitemap
+
+
+class Renderer:
+    """Holds the build's Jinja environment; `render` turns any page into its file's bytes."""
+
+    def __init__(self, site: SiteInfo, template_dirs: list[Path], theme_dirs: list[Path]) -> None:
+        self.site = site
+        self.template_dirs = template_dirs
+        self.env = make_environment(template_dirs, theme_dirs, site)
+
+    def render(self, page: Page) -> bytes:
+        """The bytes of the page's output file."""
+        if isinstance(page, FeedPage):
+            return render_feed(page, self.site)
+        if isinstance(page, SitemapPage):
+            return render_sitemap(page, self.site)
+        if isinstance(page, RobotsPage):
+            return render_robots(page, self.site)
+        return self.render_template(page.template, page).encode("utf-8")
+
+    def render_template(self, name: str, page: Page) -> str:
+        """Render a named template with `page` (and `site`, a global)."""
+        try:
+            template = self.env.get_template(name)
+            return template.render(page=page)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(
+                exc.message or "syntax error",
+                path=self._shown(exc.filename, exc.name),
+                line=exc.lineno,
+            ) from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"template {exc.name!r} not found in {self._dirs()}") from None
+        except Exception as exc:  # an error inside a template: name the template and line
+            path, line = _template_frame(exc)
+            raise TemplateError(
+                f"{type(exc).__name__}: {exc}", path=self._shown(path, name), line=line
+            ) from None
+
+    def template_sources(self) -> list[str]:
+        """Every template's name, for dependency tracking."""
+        return sorted(self.env.list_templates())
+
+    def _dirs(self) -> str:
+        return ", ".join(str(d) for d in self.template_dirs)
+
+    def _shown(self, filename: str | None, name: str | None) -> str:
+        return filename or name or "<template>"
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line in an exception's traceback (Jinja rewrites it)."""
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".j2", ".jinja")):
+            found = (frame.filename, frame.lineno)
+    return found
