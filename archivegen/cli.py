@@ -21,7 +21,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def reports_errors(func: F) -> F:
-    """Turn an ArchivegenError into its message and exit status 1 (a traceback only with --debug)."""
+    """Print an ArchivegenError as its message, exit 1; a traceback only with --debug."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

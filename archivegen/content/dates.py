@@ -18,7 +18,7 @@ class DateProblem(ValueError):
 
 def parse_date(value: object, timezone: str) -> tuple[dt.datetime, bool]:
     """Parse an ISO 8601 date; return it aware, and whether the site timezone was assumed."""
-    if isinstance(value, dt.datetime) or isinstance(value, dt.date):
+    if isinstance(value, dt.date):  # a datetime is a date too
         text = value.isoformat()
     elif isinstance(value, str):
         text = value.strip()

@@ -65,7 +65,9 @@ def load_content(config: SiteConfig, on_file: Callable[[], None] | None = None) 
 
 def collect(outcomes: Iterable[LoadedArticle]) -> ContentSet:
     """Fold per-file outcomes into one ContentSet."""
-    articles, errors, naive = [], [], []
+    articles: list[Article] = []
+    errors: list[ArchivegenError] = []
+    naive: list[str] = []
     for outcome in outcomes:
         errors.extend(outcome.errors)
         if outcome.article is not None:

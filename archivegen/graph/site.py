@@ -10,6 +10,7 @@ import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from archivegen.config import SiteConfig
 from archivegen.content.model import Article
@@ -347,7 +348,7 @@ def sitemap_pages(
 ) -> list[Page]:
     """sitemap.xml listing every HTML page (a sitemap index past 50,000 URLs)."""
     lastmod = {url: a.lastmod for a, url in zip(ordered, urls, strict=True)}
-    locations = []
+    locations: list[tuple[str, datetime | None]] = []
     for page in pages:
         if isinstance(page, ArticlePage):
             locations.append((page.url, lastmod[page.url]))

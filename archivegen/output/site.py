@@ -41,7 +41,7 @@ class CommitReport:
 
 
 def check_output_dir(output: Path, root: Path, protected: list[Path]) -> None:
-    """Refuse an output folder that is not safe to replace: ours, and holding nothing of the user's."""
+    """Refuse an output folder unsafe to replace: it must be ours and hold nothing of the user's."""
     output, root = output.resolve(), root.resolve()
     if output == root or output in root.parents:
         raise OutputError(
