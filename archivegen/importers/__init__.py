@@ -1,0 +1,88 @@
+"""`archivegen import`: scraped pages (text dumps, saved HTML, CSV/JSONL) into Markdown articles.
+
+One entry point, `import_sources`, reads every source, writes one .md file per article under
+`into` (or, in a dry run, only says what it would write) and returns an ImportReport. One
+bad file or row is reported with its reason while the rest import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from archivegen.errors import ImportError_
+from archivegen.importers.indosum import is_indosum_record, read_indosum
+from archivegen.importers.model import ImportedArticle, ImportOutcome, ImportReport, Status
+from archivegen.importers.rmol_read import looks_like_rmol_read, read_rmol_read
+from archivegen.importers.sources import (
+    Format,
+    RawFile,
+    expand_sources,
+    first_json_record,
+    iter_raw_files,
+    read_page_text,
+)
+from archivegen.importers.text import read_rmol_amp
+from archivegen.importers.writer import ArticleWriter
+
+__all__ = [
+    "Format",
+    "ImportOutcome",
+    "ImportReport",
+    "ImportedArticle",
+    "Status",
+    "import_sources",
+]
+
+Progress = Callable[[int, int], None]
+
+
+def import_sources(
+    sources: Sequence[str | Path],
+    into: Path,
+    *,
+    fmt: Format | str = Format.AUTO,
+    dry_run: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import every article found in sources into `into`; never raises for a bad input file."""
+    files, missing = expand_sources(sources)
+    outcomes = [ImportOutcome(str(e.path), Status.FAILED, reason=e.message) for e in missing]
+    writer = ArticleWriter(into, dry_run=dry_run, force=force)
+    for done, raw in enumerate(iter_raw_files(files, Format(fmt)), 1):
+        for item in _read_guarded(raw):
+            outcomes.append(writer.write(item) if isinstance(item, ImportedArticle) else item)
+        if progress is not None:
+            progress(done, len(files))
+    return ImportReport(tuple(outcomes), dry_run=dry_run)
+
+
+def _read_guarded(raw: RawFile) -> Iterator[ImportedArticle | ImportOutcome]:
+    """The articles of one file; an error in it becomes a failure naming it, never a crash."""
+    try:
+        yield from read_file(raw)
+    except ImportError_ as exc:
+        origin = exc.path or str(raw.path)
+        where = f"{origin}:{exc.line}" if exc.line else origin
+        reason = f"{exc.field}: {exc.message}" if exc.field else exc.message
+        yield ImportOutcome(where, Status.FAILED, reason=reason)
+    except OSError as exc:
+        yield ImportOutcome(str(raw.path), Status.FAILED, reason=f"cannot read: {exc.strerror}")
+
+
+def read_file(raw: RawFile) -> Iterator[ImportedArticle | ImportOutcome]:
+    """The articles (or per-row failures) of one raw file, read as its format."""
+    if raw.format is Format.TEXT:
+        text = read_page_text(raw.path)
+        reader = read_rmol_read if looks_like_rmol_read(text) else read_rmol_amp
+        yield reader(text, str(raw.path))
+    elif raw.format is Format.JSONL:
+        record = first_json_record(raw.path)
+        if record is None or not is_indosum_record(record):
+            raise ImportError_(
+                "JSONL import needs IndoSum records (id, paragraphs, source_url)", path=raw.path
+            )
+        yield from read_indosum(raw.path)
+    else:
+        raise ImportError_(f"{raw.format.value} import is not available yet", path=raw.path)
