@@ -316,6 +316,10 @@ def redirect_pages(ordered: Sequence[Article], urls: Sequence[str]) -> list[Page
     errors: list[ContentError] = []
     for article, url in zip(ordered, urls, strict=True):
         for alias in article.aliases:
+            # `/read/123/judul` is served as a folder (`/read/123/judul/index.html`), which
+            # web servers answer for both spellings; `/old.html` stays a file
+            if "." not in alias.rsplit("/", 1)[-1]:
+                alias = alias.rstrip("/") + "/"
             try:
                 output_path(alias)
             except OutputError as exc:

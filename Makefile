@@ -1,0 +1,55 @@
+# archivegen — the two commands of the quick start: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: demo build serve test check install browser sample format clean
+
+## demo: install, build the bundled sample archive and serve it on http://127.0.0.1:$(PORT)
+demo: build
+	@echo "Serving public/ on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory public $(PORT)
+
+## build: install and build the sample archive into public/
+build: $(VENV)/.installed
+	$(BIN)/archivegen build
+
+## test: install what the tests need (Python extras, Debian chromium) and run every check
+test: $(VENV)/.installed-test browser check
+
+## check: formatting, lint, types, layer contracts, then the test suite (warnings are errors)
+check:
+	$(BIN)/ruff format --check archivegen tests benchmarks
+	$(BIN)/ruff check archivegen tests benchmarks
+	$(BIN)/mypy archivegen
+	$(BIN)/lint-imports
+	$(BIN)/pytest -q
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+## browser: Debian's chromium for the browser tests (needs root; skipped when present)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium (browser tests will skip)"; fi; }
+
+## format: rewrite code to the project's style
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format archivegen tests benchmarks
+	$(BIN)/ruff check --fix archivegen tests benchmarks
+
+clean:
+	rm -rf public .archivegen .pytest_cache .mypy_cache .ruff_cache
