@@ -26,7 +26,12 @@ def render_markdown(text: str, allow_html: bool = False) -> tuple[str, str]:
 
 
 def excerpt_from_tokens(tokens: list[Token], limit: int = EXCERPT_CHARS) -> str:
-    """The first paragraph's text, cut at a word boundary near `limit` characters."""
+    """The opening paragraphs' text, cut at a word boundary near `limit` characters.
+
+    Paragraphs are joined until the excerpt is long enough, so a dateline-only first
+    paragraph ("Jakarta -") does not become the whole excerpt.
+    """
+    collected = ""
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and index + 1 < len(tokens):
             inline = tokens[index + 1]
@@ -35,9 +40,10 @@ def excerpt_from_tokens(tokens: list[Token], limit: int = EXCERPT_CHARS) -> str:
                 for child in inline.children or []
                 if child.type in _TEXTUAL
             ).strip()
-            if text:
-                return shorten(text, limit)
-    return ""
+            collected = f"{collected} {text}".strip()
+            if len(collected) >= limit // 2:
+                break
+    return shorten(collected, limit)
 
 
 _TEXTUAL = {"text", "code_inline", "softbreak"}

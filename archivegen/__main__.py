@@ -1,0 +1,5 @@
+"""`python -m archivegen` runs the command line."""
+
+from archivegen.cli import main
+
+main()

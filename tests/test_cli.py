@@ -1,0 +1,64 @@
+"""The command line as a user runs it: a real process, its exit status and what it prints."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sitekit import write_article
+
+ARCHIVEGEN = [sys.executable, "-m", "archivegen"]
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*ARCHIVEGEN, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_help_lists_the_commands(tmp_path: Path) -> None:
+    result = run("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("init", "build", "version"):
+        assert command in result.stdout
+    assert "--drafts" in run("build", "--help", cwd=tmp_path).stdout
+
+
+def test_init_then_build(tmp_path: Path) -> None:
+    assert run("init", "arsip", cwd=tmp_path).returncode == 0
+    site = tmp_path / "arsip"
+    result = run("build", cwd=site)
+    assert result.returncode == 0, result.stderr
+    assert "Built 1 articles" in result.stdout and "0 warning(s)" in result.stdout
+    assert (site / "public" / "2024" / "01" / "15" / "selamat-datang-di-arsip-berita" / "index.html").is_file()
+    again = run("init", "arsip", cwd=tmp_path)
+    assert again.returncode == 1 and "not empty" in again.stderr
+
+
+def test_content_errors_exit_1_without_traceback(tmp_path: Path) -> None:
+    run("init", "arsip", cwd=tmp_path)
+    site = tmp_path / "arsip"
+    write_article(site / "content", "bad.md", title="x", date="04/13/2022", category="A")
+    (site / "content" / "list.md").write_text("---\n- a\n---\n", encoding="utf-8")
+    result = run("build", cwd=site)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert 'content/bad.md:3: date: "04/13/2022" is not a date' in result.stderr
+    assert "content/list.md:2: front matter is a list" in result.stderr
+    assert "2 errors" in result.stderr
+    debug = run("build", "--debug", cwd=site)
+    assert debug.returncode == 1 and "Traceback" in debug.stderr
+
+
+def test_config_error_names_line_and_key(tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").write_text("title: x\nlanguag: id\n", encoding="utf-8")
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "site.yaml:2: languag: unknown key (did you mean `language`?)" in result.stderr
+
+
+def test_output_option_and_version(tmp_path: Path) -> None:
+    run("init", "arsip", cwd=tmp_path)
+    result = run("build", "--output", str(tmp_path / "elsewhere"), cwd=tmp_path / "arsip")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "elsewhere" / "index.html").is_file()
+    assert run("version", cwd=tmp_path).stdout.startswith("archivegen ")
