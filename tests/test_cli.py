@@ -12,7 +12,9 @@ ARCHIVEGEN = [sys.executable, "-m", "archivegen"]
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ARCHIVEGEN, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [*ARCHIVEGEN, *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_help_lists_the_commands(tmp_path: Path) -> None:
@@ -29,7 +31,9 @@ def test_init_then_build(tmp_path: Path) -> None:
     result = run("build", cwd=site)
     assert result.returncode == 0, result.stderr
     assert "Built 1 articles" in result.stdout and "0 warning(s)" in result.stdout
-    assert (site / "public" / "2024" / "01" / "15" / "selamat-datang-di-arsip-berita" / "index.html").is_file()
+    assert (
+        site / "public" / "2024" / "01" / "15" / "selamat-datang-di-arsip-berita" / "index.html"
+    ).is_file()
     again = run("init", "arsip", cwd=tmp_path)
     assert again.returncode == 1 and "not empty" in again.stderr
 
