@@ -6,7 +6,8 @@
      ├── TemplateError         a theme or site template
      ├── OutputError           the output directory (refused, unsafe path)
      ├── ImportError_          one raw page given to `archivegen import`
-     └── DeployError           a deploy target
+     ├── DeployError           a deploy target
+     └── SearchError           the Pagefind search index
 
 `ErrorGroup` carries many of them at once, so a build reports every broken article,
 not only the first. The CLI renders them; nothing below it prints.
@@ -75,6 +76,10 @@ class ImportError_(ArchivegenError):
 
 class DeployError(ArchivegenError):
     """A deploy target refused or failed."""
+
+
+class SearchError(ArchivegenError):
+    """The search index could not be built (Pagefind missing or failing)."""
 
 
 class ErrorGroup(ArchivegenError):

@@ -119,6 +119,7 @@ class SiteInfo:
     article_count: int
     taxonomies: tuple[str, ...]
     params: dict[str, object] = field(default_factory=dict)
+    search: bool = True  # False (`search: false`): no search page, no search box
 
     def absolute(self, url: str) -> str:
         """An absolute URL for a site path (for feeds, canonical links, sitemaps)."""
@@ -183,6 +184,15 @@ class RedirectPage:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchPage:
+    """The search page: a script over the Pagefind bundle at `bundle_url` fills it in."""
+
+    url: str
+    bundle_url: str = "/pagefind/"
+    template: str = "search.html"
+
+
+@dataclass(frozen=True, slots=True)
 class NotFoundPage:
     """The 404 page."""
 
@@ -227,6 +237,7 @@ Page = (
     | TermIndexPage
     | ArchiveIndexPage
     | RedirectPage
+    | SearchPage
     | NotFoundPage
     | FeedPage
     | SitemapPage

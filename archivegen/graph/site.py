@@ -28,6 +28,7 @@ from archivegen.graph.model import (
     Pager,
     RedirectPage,
     RobotsPage,
+    SearchPage,
     SiteInfo,
     SitemapPage,
     Term,
@@ -73,6 +74,8 @@ def build_site_graph(articles: Sequence[Article], config: SiteConfig) -> SiteGra
     pages += archive_pages(ordered, entries, config)
     pages += feed_pages(entries, groupings["category"], config)
     pages += redirect_pages(ordered, urls)
+    if config.search:
+        pages.append(SearchPage(url=config.permalinks.search))
     pages.append(NotFoundPage())
     pages = drop_url_clashes(pages, warnings)
     pages += sitemap_pages(pages, ordered, urls)
@@ -139,6 +142,7 @@ def make_site_info(config: SiteConfig, categories: Grouping, count: int) -> Site
         article_count=count,
         taxonomies=config.taxonomies,
         params=dict(config.params),
+        search=config.search,
     )
 
 

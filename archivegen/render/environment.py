@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -38,4 +39,6 @@ def _filters(language: str) -> dict[str, Any]:
         "long_date": lambda d: dates.long_date(d, language),
         "month_name": lambda m, y=None: dates.month_name(m, language, y),
         "isodate": lambda d: d.isoformat(timespec="seconds"),
+        # UTC, so that a plain string sort (Pagefind's sort) is chronological across zones
+        "utc_isodate": lambda d: d.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }

@@ -1,0 +1,277 @@
+// The archive's search page: a small client of Pagefind's JS API (pagefind.js).
+//
+// Safety rule: whatever the reader typed and whatever the index holds goes into the page as
+// text (textContent, value), never as HTML. The one exception is Pagefind's excerpt, which
+// is HTML (escaped page text plus <mark> around hits): it is parsed in an inert document
+// and only its text and <mark> elements are copied over.
+//
+// State lives in the URL (?q=…&category=…&year=…&sort=…), so any search can be linked.
+
+const PAGE_SIZE = 10;
+const FILTER_KEYS = ["category", "year", "author", "tag"];
+const SORTS = { newest: { date: "desc" }, oldest: { date: "asc" }, relevance: null };
+const DEFAULT_SORT = "newest";
+const SHOWN_VALUES = 12; // filter values shown before "Show all"
+const TYPING_DELAY_MS = 250;
+
+const root = document.getElementById("search");
+const strings = JSON.parse(document.getElementById("search-strings").textContent);
+const form = document.getElementById("search-form");
+const input = document.getElementById("search-input");
+const sortSelect = document.getElementById("search-sort");
+const statusLine = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const moreButton = document.getElementById("search-more");
+const groups = document.getElementById("search-filter-groups");
+
+const state = readUrl();
+const expanded = new Set(); // filter groups showing all their values
+let pagefind = null;
+let results = [];
+let shown = 0;
+let generation = 0; // bumped by every search; late answers of older searches are dropped
+let typingTimer = null;
+
+function readUrl() {
+  const params = new URLSearchParams(window.location.search);
+  const filters = {};
+  for (const key of FILTER_KEYS) filters[key] = new Set(params.getAll(key));
+  const sort = Object.hasOwn(SORTS, params.get("sort")) ? params.get("sort") : DEFAULT_SORT;
+  return { q: (params.get("q") || "").trim(), sort, filters };
+}
+
+function writeUrl() {
+  const params = new URLSearchParams();
+  if (state.q) params.set("q", state.q);
+  for (const key of FILTER_KEYS) for (const value of state.filters[key]) params.append(key, value);
+  if (state.sort !== DEFAULT_SORT) params.set("sort", state.sort);
+  const query = params.toString();
+  window.history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// "{count} results for “{query}”" -> nodes; every value is inserted as text.
+function message(template, values) {
+  const fragment = document.createDocumentFragment();
+  for (const part of template.split(/(\{\w+\})/)) {
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (name === "query") fragment.append(element("strong", null, values.query));
+    else if (name && name in values) fragment.append(String(values[name]));
+    else if (part) fragment.append(part);
+  }
+  return fragment;
+}
+
+function setStatus(template, values = {}) {
+  statusLine.replaceChildren(message(template, values));
+}
+
+function plural(one, other, count) {
+  const rule = new Intl.PluralRules(root.dataset.lang || "id").select(count);
+  return rule === "one" ? one : other;
+}
+
+function activeFilters() {
+  const filters = {};
+  for (const key of FILTER_KEYS) {
+    if (state.filters[key].size) filters[key] = { any: [...state.filters[key]] };
+  }
+  return filters;
+}
+
+async function run() {
+  const ticket = ++generation;
+  writeUrl();
+  const filters = activeFilters();
+  if (!state.q && Object.keys(filters).length === 0) {
+    results = [];
+    list.replaceChildren();
+    moreButton.hidden = true;
+    renderFilters(await pagefind.filters(), null);
+    setStatus(strings.prompt);
+    return;
+  }
+  setStatus(strings.searching);
+  const options = { filters };
+  if (SORTS[state.sort]) options.sort = SORTS[state.sort];
+  const search = await pagefind.search(state.q || null, options);
+  if (ticket !== generation || search === null) return; // a newer search took over
+  results = search.results;
+  shown = 0;
+  list.replaceChildren();
+  renderFilters(search.filters, search.totalFilters);
+  announce(results.length);
+  await showMore(ticket);
+}
+
+function announce(count) {
+  if (count === 0) {
+    setStatus(state.q ? strings.none : strings.none_filtered, { query: state.q });
+  } else if (state.q) {
+    setStatus(plural(strings.results_one, strings.results_other, count), {
+      count,
+      query: state.q,
+    });
+  } else {
+    setStatus(plural(strings.filtered_one, strings.filtered_other, count), { count });
+  }
+}
+
+async function showMore(ticket) {
+  const batch = results.slice(shown, shown + PAGE_SIZE);
+  const pages = await Promise.all(batch.map((result) => result.data()));
+  if (ticket !== generation) return;
+  list.append(...pages.map(renderResult));
+  shown += batch.length;
+  moreButton.hidden = shown >= results.length;
+}
+
+function renderResult(page) {
+  const meta = page.meta || {};
+  const item = element("li", "entry search-result");
+  const line = element("p", "entry-meta");
+  if (meta.category) line.append(element("span", "entry-category", meta.category));
+  if (meta.category && meta.date) line.append(" · ");
+  if (meta.date) line.append(element("span", "entry-date", meta.date));
+  const heading = element("h3", "entry-title");
+  const link = element("a", null, meta.title || page.url);
+  link.href = page.url;
+  heading.append(link);
+  const excerpt = element("p", "entry-excerpt");
+  excerpt.append(...excerptNodes(page.excerpt || ""));
+  item.append(line, heading, excerpt);
+  return item;
+}
+
+function excerptNodes(html) {
+  // DOMParser documents are inert: no scripts run, no images load, no handlers fire.
+  const parsed = new DOMParser().parseFromString(html, "text/html");
+  return [...parsed.body.childNodes].map((node) =>
+    node.nodeName === "MARK"
+      ? element("mark", null, node.textContent)
+      : document.createTextNode(node.textContent),
+  );
+}
+
+// Counts: within a group that has a selection, the counts ignore the filters (what choosing
+// another value would give for this query); elsewhere they count the current results.
+function renderFilters(counts, totals) {
+  const focused = document.activeElement?.dataset?.filterKey
+    ? [document.activeElement.dataset.filterKey, document.activeElement.value]
+    : null;
+  const blocks = FILTER_KEYS.map((key) => {
+    const source = state.filters[key].size && totals ? totals : counts;
+    return filterGroup(key, (source && source[key]) || {});
+  }).filter(Boolean);
+  if (FILTER_KEYS.some((key) => state.filters[key].size)) blocks.push(clearButton());
+  groups.replaceChildren(...blocks);
+  if (focused) {
+    const again = [...groups.querySelectorAll("input")].find(
+      (box) => box.dataset.filterKey === focused[0] && box.value === focused[1],
+    );
+    again?.focus();
+  }
+}
+
+function filterGroup(key, values) {
+  const selected = state.filters[key];
+  const entries = Object.entries(values).filter(([value, n]) => n > 0 || selected.has(value));
+  if (entries.length === 0) return null;
+  entries.sort(([a, m], [b, n]) =>
+    key === "year" ? b.localeCompare(a) : n - m || a.localeCompare(b, root.dataset.lang),
+  );
+  const visible = expanded.has(key)
+    ? entries
+    : entries.filter(([value], i) => i < SHOWN_VALUES || selected.has(value));
+  const fieldset = element("fieldset", "search-filter");
+  fieldset.append(element("legend", null, strings.filters[key] || key));
+  for (const [value, count] of visible) fieldset.append(filterOption(key, value, count));
+  if (visible.length < entries.length) {
+    const all = element("button", "search-show-all");
+    all.type = "button";
+    all.append(message(strings.show_all, { count: entries.length }));
+    all.addEventListener("click", () => {
+      expanded.add(key);
+      run().catch(fail);
+    });
+    fieldset.append(all);
+  }
+  return fieldset;
+}
+
+function filterOption(key, value, count) {
+  const label = element("label", "search-filter-option");
+  const box = element("input");
+  box.type = "checkbox";
+  box.value = value;
+  box.dataset.filterKey = key;
+  box.checked = state.filters[key].has(value);
+  box.addEventListener("change", () => {
+    if (box.checked) state.filters[key].add(value);
+    else state.filters[key].delete(value);
+    run().catch(fail);
+  });
+  label.append(box, " ", element("span", "search-filter-name", value), " ");
+  label.append(element("span", "count", `(${count})`));
+  return label;
+}
+
+function clearButton() {
+  const button = element("button", "search-clear", strings.clear);
+  button.type = "button";
+  button.addEventListener("click", () => {
+    for (const key of FILTER_KEYS) state.filters[key].clear();
+    run().catch(fail);
+  });
+  return button;
+}
+
+function fail(error) {
+  console.error("search failed:", error);
+  setStatus(strings.error);
+}
+
+function searchNow() {
+  window.clearTimeout(typingTimer);
+  state.q = input.value.trim();
+  run().catch(fail);
+}
+
+async function start() {
+  root.hidden = false;
+  input.value = state.q;
+  sortSelect.value = state.sort;
+  try {
+    const bundle = new URL(root.dataset.bundle, window.location.href);
+    pagefind = await import(new URL("pagefind.js", bundle).href);
+    await pagefind.options({ excerptLength: 30 });
+    await pagefind.init();
+    // Filter data loads lazily; without it the first search reports no filter counts.
+    await pagefind.filters();
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    searchNow();
+  });
+  input.addEventListener("input", () => {
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(searchNow, TYPING_DELAY_MS);
+  });
+  sortSelect.addEventListener("change", () => {
+    state.sort = sortSelect.value;
+    run().catch(fail);
+  });
+  moreButton.addEventListener("click", () => showMore(generation).catch(fail));
+  await run();
+}
+
+start().catch(fail);
