@@ -11,27 +11,39 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from archivegen.errors import ImportError_
+from archivegen.importers.dates import ZONES
+from archivegen.importers.html import read_html
 from archivegen.importers.indosum import is_indosum_record, read_indosum
-from archivegen.importers.model import ImportedArticle, ImportOutcome, ImportReport, Status
+from archivegen.importers.model import (
+    ImportedArticle,
+    ImportOutcome,
+    ImportReport,
+    NotAnArticle,
+    Status,
+)
 from archivegen.importers.rmol_read import looks_like_rmol_read, read_rmol_read
 from archivegen.importers.sources import (
     Format,
     RawFile,
+    check_not_binary,
     expand_sources,
     first_json_record,
     iter_raw_files,
     read_page_text,
 )
+from archivegen.importers.tabular import ColumnMapping, load_mapping, read_csv, read_jsonl
 from archivegen.importers.text import read_rmol_amp
 from archivegen.importers.writer import ArticleWriter
 
 __all__ = [
+    "ColumnMapping",
     "Format",
     "ImportOutcome",
     "ImportReport",
     "ImportedArticle",
     "Status",
     "import_sources",
+    "load_mapping",
 ]
 
 Progress = Callable[[int, int], None]
@@ -44,6 +56,7 @@ def import_sources(
     fmt: Format | str = Format.AUTO,
     dry_run: bool = False,
     force: bool = False,
+    mapping: ColumnMapping | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import every article found in sources into `into`; never raises for a bad input file."""
@@ -51,17 +64,21 @@ def import_sources(
     outcomes = [ImportOutcome(str(e.path), Status.FAILED, reason=e.message) for e in missing]
     writer = ArticleWriter(into, dry_run=dry_run, force=force)
     for done, raw in enumerate(iter_raw_files(files, Format(fmt)), 1):
-        for item in _read_guarded(raw):
+        for item in _read_guarded(raw, mapping or ColumnMapping()):
             outcomes.append(writer.write(item) if isinstance(item, ImportedArticle) else item)
         if progress is not None:
             progress(done, len(files))
     return ImportReport(tuple(outcomes), dry_run=dry_run)
 
 
-def _read_guarded(raw: RawFile) -> Iterator[ImportedArticle | ImportOutcome]:
+def _read_guarded(
+    raw: RawFile, mapping: ColumnMapping
+) -> Iterator[ImportedArticle | ImportOutcome]:
     """The articles of one file; an error in it becomes a failure naming it, never a crash."""
     try:
-        yield from read_file(raw)
+        yield from read_file(raw, mapping)
+    except NotAnArticle as exc:
+        yield ImportOutcome(exc.path or str(raw.path), Status.REFUSED, reason=exc.message)
     except ImportError_ as exc:
         origin = exc.path or str(raw.path)
         where = f"{origin}:{exc.line}" if exc.line else origin
@@ -71,7 +88,7 @@ def _read_guarded(raw: RawFile) -> Iterator[ImportedArticle | ImportOutcome]:
         yield ImportOutcome(str(raw.path), Status.FAILED, reason=f"cannot read: {exc.strerror}")
 
 
-def read_file(raw: RawFile) -> Iterator[ImportedArticle | ImportOutcome]:
+def read_file(raw: RawFile, mapping: ColumnMapping) -> Iterator[ImportedArticle | ImportOutcome]:
     """The articles (or per-row failures) of one raw file, read as its format."""
     if raw.format is Format.TEXT:
         text = read_page_text(raw.path)
@@ -79,10 +96,17 @@ def read_file(raw: RawFile) -> Iterator[ImportedArticle | ImportOutcome]:
         yield reader(text, str(raw.path))
     elif raw.format is Format.JSONL:
         record = first_json_record(raw.path)
-        if record is None or not is_indosum_record(record):
-            raise ImportError_(
-                "JSONL import needs IndoSum records (id, paragraphs, source_url)", path=raw.path
-            )
-        yield from read_indosum(raw.path)
+        if record is not None and is_indosum_record(record):
+            yield from read_indosum(raw.path)
+        else:
+            yield from read_jsonl(raw.path, mapping)
+    elif raw.format is Format.CSV:
+        check_not_binary(raw.path)
+        yield from read_csv(raw.path, mapping)
     else:
-        raise ImportError_(f"{raw.format.value} import is not available yet", path=raw.path)
+        text = read_page_text(raw.path)
+        try:
+            yield read_html(text, str(raw.path), ZONES[mapping.timezone.lower()])
+        except ImportError_ as exc:
+            exc.path = exc.path or str(raw.path)
+            raise

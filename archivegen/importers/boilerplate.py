@@ -30,11 +30,21 @@ _BOILERPLATE_LINES = re.compile(
       | simak\ juga\s*:?.*
       | simak\ video\b.*
       | dapatkan\ update\ berita\ pilihan.*
+      | saksikan\ live\ .*
+      | video\s*:.*
+      | ikuti\ (?:whatsapp|wa)\ channel.*
       | \[gambas:[^\]]*\]
-      | -{1,3}
+      | -{4,} | \*{3,}
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+_RELATED = re.compile(r"^(?:baca|lihat|simak)\s+juga\s*:?$", re.IGNORECASE)
+_TERMINAL = tuple('.!?"”’)…')
+_OPEN_END = tuple(",;:-–—(")
+_CONTINUES = tuple(",.;:)-–—'’%")
+_MAX_RELATED = 5
 
 
 def is_chrome_marker(line: str) -> bool:
@@ -45,3 +55,55 @@ def is_chrome_marker(line: str) -> bool:
 def is_boilerplate_line(line: str) -> bool:
     """True for a scraper leftover line: `Baca Juga: ...`, `ADVERTISEMENT`, `SCROLL TO ...`."""
     return bool(_BOILERPLATE_LINES.match(line.strip()))
+
+
+def scraped_paragraphs(text: str) -> list[str]:
+    """The paragraphs of a scraped body: boilerplate dropped, inline-link line breaks mended."""
+    lines = [line.strip() for line in text.splitlines()]
+    kept = _drop_related_links([line for line in lines if line])
+    kept = [line for line in kept if not is_boilerplate_line(line)]
+    return _mend_broken_lines(kept)
+
+
+def _drop_related_links(lines: list[str]) -> list[str]:
+    """Drop a bare `Baca juga` line and the headline links listed under it."""
+    out: list[str] = []
+    skipping = 0
+    for line in lines:
+        if _RELATED.match(line):
+            skipping = _MAX_RELATED
+            continue
+        if skipping and _looks_like_headline(line):
+            skipping -= 1
+            continue
+        skipping = 0
+        out.append(line)
+    return out
+
+
+def _looks_like_headline(line: str) -> bool:
+    words = line.split()
+    capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+    # related-article links are short and written in title case, whatever their punctuation
+    return len(line) <= 160 and capitalised * 2 >= len(words)
+
+
+def _mend_broken_lines(lines: list[str]) -> list[str]:
+    """Rejoin lines a scraper split at inline links (`anggota polisi` / `Polsek X` / `, Sumba`)."""
+    out: list[str] = []
+    for line in lines:
+        if out and _continues(out[-1], line):
+            glue = "" if line[:1] in ",.;:)%" else " "
+            out[-1] = out[-1] + glue + line
+        else:
+            out.append(line)
+    return out
+
+
+def _continues(previous: str, line: str) -> bool:
+    if previous.endswith(_TERMINAL):
+        return False
+    if line[:1].islower() or line.startswith(_CONTINUES):
+        return True
+    last_word = previous.split()[-1]
+    return previous.endswith(_OPEN_END) or last_word[:1].islower()

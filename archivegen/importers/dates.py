@@ -89,6 +89,12 @@ def parse_datetime(
         raise DateParseError(f"{text.strip()[:80]!r} is not a real date: {exc}") from None
 
 
+def find_date_span(text: str) -> tuple[int, int] | None:
+    """Where the first date (named month, d/m/yyyy or ISO) is in text, or None."""
+    spans = [m.span() for rx in (_NAMED, _NUMERIC, _ISO) if (m := rx.search(text))]
+    return min(spans) if spans else None
+
+
 def format_datetime(moment: datetime) -> str:
     """The front matter form of a date: `2022-10-04T18:23:00+07:00`."""
     if moment.tzinfo is None:

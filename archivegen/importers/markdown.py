@@ -35,11 +35,12 @@ def paragraphs_to_markdown(paragraphs: Iterable[str]) -> str:
 def escape_paragraph(text: str) -> str:
     """Escape one paragraph of plain text (lines joined by spaces) for CommonMark."""
     line = " ".join(part.strip() for part in text.splitlines() if part.strip())
-    line = _escape_inline(line.strip())
-    return _escape_block_start(line)
+    line = escape_inline(line.strip())
+    return escape_block_start(line)
 
 
-def _escape_inline(text: str) -> str:
+def escape_inline(text: str) -> str:
+    """Escape the characters of a text run that inline Markdown would read as markup."""
     text = _BACKSLASH.sub(r"\\\\", text)
     text = _ALWAYS.sub(r"\\\1", text)
     text = _TAG_START.sub(r"\\<", text)
@@ -70,7 +71,8 @@ def _may_delimit(text: str, i: int) -> bool:
     return not (before.isspace() and after.isspace())
 
 
-def _escape_block_start(line: str) -> str:
+def escape_block_start(line: str) -> str:
+    """Escape a line start that would open a block (`# `, `> `, `- `, `1. `, `---`)."""
     for pattern in _BLOCK_STARTS:
         m = pattern.match(line)
         if m is None:

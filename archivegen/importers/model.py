@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from archivegen.errors import ImportError_
+
 
 @dataclass(frozen=True, slots=True)
 class ImportedArticle:
@@ -80,3 +82,7 @@ class ImportReport:
         parts = [f"{n} {s.value}" for s, n in counts if n]
         prefix = "dry run: " if self.dry_run else ""
         return prefix + (", ".join(parts) if parts else "nothing to import")
+
+
+class NotAnArticle(ImportError_):
+    """The page is a home or listing page: refused, never imported."""
