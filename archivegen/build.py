@@ -1,4 +1,4 @@
-"""The build, start to end: load -> select -> graph -> render -> stage -> swap.
+"""The build, start to end: scan -> load -> select -> graph -> render -> index -> swap.
 
 Reads like a table of contents; each step lives in its own layer. Nothing here prints:
 progress goes to the `Progress` the caller hands in, the outcome comes back as a BuildReport.
@@ -15,15 +15,21 @@ from pathlib import Path
 from typing import Protocol
 
 from archivegen.config import SiteConfig
-from archivegen.content.loader import ContentSet, collect, find_article_files, load_article_file
 from archivegen.content.model import Article
-from archivegen.errors import ConfigError, raise_all
-from archivegen.graph.site import build_site_graph
+from archivegen.errors import raise_all
+from archivegen.graph.model import ArticlePage
+from archivegen.graph.site import SiteGraph, build_site_graph
 from archivegen.graph.urls import output_path
-from archivegen.output.site import StagedOutput, check_output_dir
+from archivegen.output.cache import BuildCache, load_cache, save_cache
+from archivegen.output.site import StagedOutput, check_output_dir, manifest_file_digest
+from archivegen.pipeline.inputs import config_digest, scan_inputs
+from archivegen.pipeline.load import load_changed
+from archivegen.pipeline.render import plan_render, render_jobs
+from archivegen.pipeline.workers import default_workers
+from archivegen.render.fingerprint import render_salt, template_digests
 from archivegen.render.renderer import Renderer
-
-BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
+from archivegen.render.theme import static_files, template_dirs, theme_dirs
+from archivegen.search import SearchIndexer, SearchReport
 
 
 class Progress(Protocol):
@@ -48,7 +54,8 @@ class BuildOptions:
 
     drafts: bool = False
     future: bool = False
-    clean: bool = False
+    clean: bool = False  # ignore the build cache and the last output's hashes
+    workers: int | None = None  # None: one per core
     now: datetime | None = None  # the build's clock; injected so tests can fix it
 
 
@@ -63,9 +70,12 @@ class BuildReport:
     deleted: int
     seconds: float
     output: Path
+    rendered: int = 0
     warnings: tuple[str, ...] = field(default=())
     skipped_drafts: int = 0
     skipped_future: int = 0
+    search: SearchReport | None = None  # None when `search: false` or nothing changed
+    up_to_date: bool = False  # True when no input changed and nothing was done
 
 
 def build_site(
@@ -74,22 +84,42 @@ def build_site(
     """Build the whole site into config.output_path, or raise and leave it untouched."""
     started = time.perf_counter()
     progress = progress or _Silent()
+    now = options.now or datetime.now(UTC)
+    workers = options.workers or default_workers()
     theme = theme_dirs(config)
     check_output_dir(config.output_path, config.root, [config.content_path, *theme])
-    content = load_all(config, progress)
+    cache = BuildCache() if options.clean else load_cache(config.root)
+    inputs = scan_inputs(config, theme, f"{options.drafts}/{options.future}")
+    if is_up_to_date(cache, inputs.digest, config.output_path, now):
+        return _up_to_date_report(config, cache, started)
+    progress.start("Loading", len(inputs.articles))
+    content, article_cache = load_changed(inputs.articles, config, cache, workers, progress.advance)
     raise_all(content.errors)
-    now = options.now or datetime.now(UTC)
     articles, drafts, future = select_articles(content.articles, options, now)
     graph = build_site_graph(articles, config)
     renderer = Renderer(graph.site, template_dirs(config, theme), theme)
+    salt = render_salt(graph.site, config_digest(config, theme))
     with staged(config.output_path, options.clean) as out:
-        progress.start("Rendering", len(graph.pages))
-        for page in graph.pages:
-            out.write(output_path(page.url), renderer.render(page))
-            progress.advance()
+        previous = cache.pages if cache.output_manifest_digest == _live_manifest(config) else {}
+        plan = plan_render(graph.pages, previous, out, salt, template_digests(renderer.env))
+        progress.start("Rendering", len(plan.jobs))
+        render_jobs(plan.jobs, renderer, out, workers, progress.advance)
         for relative, data in static_files(config, theme):
             out.write(relative, data)
+        searched = index_articles(graph, out, config, options, progress) if config.search else None
+        manifest_digest = out.manifest_digest()
         result = out.commit()
+    save_cache(
+        config.root,
+        BuildCache(
+            inputs_digest=inputs.digest,
+            output_manifest_digest=manifest_digest,
+            next_embargo=_next_embargo(content.articles, now, options),
+            articles=article_cache,
+            pages=plan.fingerprints,
+            summary=(len(articles), len(graph.pages)),
+        ),
+    )
     warnings = list(graph.warnings)
     if content.naive_dates:
         warnings.insert(0, _naive_warning(content.naive_dates, config.timezone))
@@ -101,21 +131,21 @@ def build_site(
         deleted=result.deleted,
         seconds=time.perf_counter() - started,
         output=config.output_path,
+        rendered=len(plan.jobs),
         warnings=tuple(warnings),
         skipped_drafts=drafts,
         skipped_future=future,
+        search=searched,
     )
 
 
-def load_all(config: SiteConfig, progress: Progress) -> ContentSet:
-    """Load every article, reporting progress per file."""
-    files = find_article_files(config.content_path)
-    progress.start("Loading", len(files))
-    outcomes = []
-    for path in files:
-        outcomes.append(load_article_file(path, config))
-        progress.advance()
-    return collect(outcomes)
+def is_up_to_date(cache: BuildCache, inputs_digest: str, output: Path, now: datetime) -> bool:
+    """True when no input changed, the output is as we left it and no embargo has lifted."""
+    if not cache.inputs_digest or cache.inputs_digest != inputs_digest:
+        return False
+    if cache.next_embargo is not None and now.timestamp() >= cache.next_embargo:
+        return False
+    return manifest_file_digest(output) == cache.output_manifest_digest
 
 
 def select_articles(
@@ -133,6 +163,26 @@ def select_articles(
     return chosen, drafts, future
 
 
+def index_articles(
+    graph: SiteGraph,
+    out: StagedOutput,
+    config: SiteConfig,
+    options: BuildOptions,
+    progress: Progress,
+) -> SearchReport:
+    """Index the article pages into the staged output (the last index when none changed)."""
+    progress.start("Indexing", 1)
+    search = SearchIndexer(config.output_path, config.language, reuse=not options.clean)
+    for page in graph.pages:
+        if isinstance(page, ArticlePage):
+            relative = output_path(page.url)
+            # the manifest hash decides reuse; a page is read back only to reindex
+            search.add_file(relative, out.hashes[relative], out.read)
+    report = search.write(out)
+    progress.advance()
+    return report
+
+
 @contextmanager
 def staged(output: Path, clean: bool) -> Iterator[StagedOutput]:
     """A staged output that is thrown away if anything inside the block fails."""
@@ -144,37 +194,31 @@ def staged(output: Path, clean: bool) -> Iterator[StagedOutput]:
         raise
 
 
-def theme_dirs(config: SiteConfig) -> list[Path]:
-    """The theme's folder: the site's own `themes/NAME`, else the bundled theme of that name."""
-    for base in (config.root / "themes", BUNDLED_THEMES):
-        folder = (base / config.theme).resolve()
-        if (folder / "templates").is_dir():
-            return [folder]
-    raise ConfigError(
-        f"theme {config.theme!r} not found in themes/ or the bundled themes", field="theme"
+def _live_manifest(config: SiteConfig) -> str:
+    return manifest_file_digest(config.output_path)
+
+
+def _next_embargo(
+    articles: Sequence[Article], now: datetime, options: BuildOptions
+) -> float | None:
+    if options.future:
+        return None
+    upcoming = [a.date.timestamp() for a in articles if a.date > now and not a.draft]
+    return min(upcoming, default=None)
+
+
+def _up_to_date_report(config: SiteConfig, cache: BuildCache, started: float) -> BuildReport:
+    articles, pages = cache.summary
+    return BuildReport(
+        articles=articles,
+        pages=pages,
+        written=0,
+        unchanged=len(cache.pages),
+        deleted=0,
+        seconds=time.perf_counter() - started,
+        output=config.output_path,
+        up_to_date=True,
     )
-
-
-def template_dirs(config: SiteConfig, theme: list[Path]) -> list[Path]:
-    """The template lookup chain: the site's own templates/ first, then the theme's."""
-    own = config.root / config.templates_dir
-    chain = [own] if own.is_dir() else []
-    return chain + [folder / "templates" for folder in theme]
-
-
-def static_files(config: SiteConfig, theme: list[Path]) -> Iterator[tuple[str, bytes]]:
-    """Static assets under /static/: the site's own files override the theme's of the same name."""
-    seen: set[str] = set()
-    for folder in [config.root / config.static_dir, *(t / "static" for t in theme)]:
-        if not folder.is_dir():
-            continue
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            relative = "static/" + path.relative_to(folder).as_posix()
-            if relative not in seen and not any(
-                part.startswith(".") for part in path.relative_to(folder).parts
-            ):
-                seen.add(relative)
-                yield relative, path.read_bytes()
 
 
 def _naive_warning(files: Sequence[str], timezone: str) -> str:

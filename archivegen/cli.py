@@ -81,20 +81,32 @@ def init(directory: Path, debug: bool) -> None:
 )
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future (embargoed).")
-@click.option("--clean", is_flag=True, help="Ignore what the last build left and write every file.")
+@click.option(
+    "--clean", is_flag=True, help="Ignore the build cache: render and compare every page."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes to render with [default: one per core].",
+)
 @debug_option
 @reports_errors
 def build(
-    config_path: Path, output: Path | None, drafts: bool, future: bool, clean: bool, debug: bool
+    config_path: Path,
+    output: Path | None,
+    drafts: bool,
+    future: bool,
+    clean: bool,
+    workers: int | None,
+    debug: bool,
 ) -> None:
-    """Build the archive: articles, listings, archives, feeds and sitemaps."""
+    """Build the archive: articles, listings, archives, feeds, sitemaps and search index."""
     overrides = {"output_dir": str(output.resolve())} if output else None
     config = load_config(config_path, overrides)
+    options = BuildOptions(drafts=drafts, future=future, clean=clean, workers=workers)
     progress = BarProgress()
     try:
-        report = build_site(
-            config, BuildOptions(drafts=drafts, future=future, clean=clean), progress
-        )
+        report = build_site(config, options, progress)
     finally:
         progress.close()
     print_build_summary(report)

@@ -60,9 +60,18 @@ def print_build_summary(report: BuildReport) -> None:
     if report.skipped_future:
         left_out.append(f"{report.skipped_future} future article(s)")
     extra = f" (left out: {', '.join(left_out)})" if left_out else ""
+    if report.up_to_date:
+        out.print(
+            f"Up to date: {report.articles} articles, {report.pages} pages in {report.output}; "
+            f"nothing changed since the last build ({report.seconds:.2f} s)",
+            markup=False,
+            soft_wrap=True,
+        )
+        return
     out.print(
         f"Built {report.articles} articles{extra} into {report.output}: "
-        f"{report.pages} pages, {report.written} written, {report.unchanged} unchanged, "
+        f"{report.pages} pages ({report.rendered} rendered), {report.written} files written, "
+        f"{report.unchanged} unchanged, "
         f"{report.deleted} deleted, {len(report.warnings)} warning(s) in {report.seconds:.2f} s",
         markup=False,
         soft_wrap=True,

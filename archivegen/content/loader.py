@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,26 +42,40 @@ class ContentSet:
     naive_dates: tuple[str, ...]  # files whose dates took the site timezone
 
 
+FileStamp = tuple[int, int]  # (size, mtime_ns): what tells a changed file without reading it
+
+
 def find_article_files(content_dir: Path) -> list[Path]:
-    """All Markdown files under content/, in a stable order; hidden folders are skipped."""
-    if not content_dir.is_dir():
-        return []
-    return sorted(
-        p
-        for p in content_dir.rglob("*.md")
-        if p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(content_dir).parts)
-    )
+    """All Markdown files under content/, in a stable order; hidden files and folders skipped."""
+    return [path for path, _ in scan_article_files(content_dir)]
 
 
-def load_content(config: SiteConfig, on_file: Callable[[], None] | None = None) -> ContentSet:
+def scan_article_files(content_dir: Path) -> list[tuple[Path, FileStamp]]:
+    """Every article file with its stamp, from one directory walk."""
+    found: list[tuple[Path, FileStamp]] = []
+    stack = [str(content_dir)]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                stack.append(entry.path)
+            elif entry.name.endswith(".md") and entry.is_file():
+                stat = entry.stat()
+                found.append((Path(entry.path), (stat.st_size, stat.st_mtime_ns)))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def load_content(config: SiteConfig) -> ContentSet:
     """Load every article file; collect all errors instead of stopping at the first."""
-    outcomes = []
-    for path in find_article_files(config.content_path):
-        outcomes.append(load_article_file(path, config))
-        if on_file:
-            on_file()
-    return collect(outcomes)
+    return collect(
+        load_article_file(path, config) for path in find_article_files(config.content_path)
+    )
 
 
 def collect(outcomes: Iterable[LoadedArticle]) -> ContentSet:

@@ -108,7 +108,7 @@ class SiteInfo:
     description: str
     base_url: str
     language: str
-    nav: tuple[Term, ...]
+    nav: tuple[Link, ...]  # links only: counts here would make every page change on every add
     home_url: str
     categories_url: str
     authors_url: str
@@ -116,7 +116,6 @@ class SiteInfo:
     archive_url: str
     search_url: str
     feed_url: str
-    article_count: int
     taxonomies: tuple[str, ...]
     params: dict[str, object] = field(default_factory=dict)
     search: bool = True  # False (`search: false`): no search page, no search box
@@ -132,9 +131,9 @@ class ArticlePage:
 
     url: str
     article: Article
-    category: Term
-    authors: tuple[Term, ...]
-    tags: tuple[Term, ...]
+    category: Link  # links, not Terms: a count would change the page whenever a sibling is added
+    authors: tuple[Link, ...]
+    tags: tuple[Link, ...]
     previous: Entry | None
     next: Entry | None
     related: tuple[Entry, ...]

@@ -67,7 +67,7 @@ def build_site_graph(articles: Sequence[Article], config: SiteConfig) -> SiteGra
         for kind, pattern in taxonomy_patterns(config.permalinks).items()
     }
     entries = [make_entry(a, url, groupings) for a, url in zip(ordered, urls, strict=True)]
-    site = make_site_info(config, groupings["category"], len(ordered))
+    site = make_site_info(config, groupings["category"])
     pages: list[Page] = []
     pages += article_pages(ordered, urls, entries, groupings, config)
     pages += listing_pages(entries, groupings, config)
@@ -116,13 +116,13 @@ def make_entry(article: Article, url: str, groupings: dict[str, Grouping]) -> En
         url=url,
         date=article.date,
         category=Link(category.name, category.url),
-        authors=tuple(Link(t.name, t.url) for t in groupings["author"].of(article.authors)),
+        authors=links(groupings["author"].of(article.authors)),
         excerpt=article.excerpt,
         image_caption=article.image_caption,
     )
 
 
-def make_site_info(config: SiteConfig, categories: Grouping, count: int) -> SiteInfo:
+def make_site_info(config: SiteConfig, categories: Grouping) -> SiteInfo:
     """Site-wide values every template receives; the navigation is the biggest categories."""
     links = config.permalinks
     nav = sorted(categories.terms.values(), key=lambda t: (-t.count, t.name))[:NAV_SIZE]
@@ -131,7 +131,7 @@ def make_site_info(config: SiteConfig, categories: Grouping, count: int) -> Site
         description=config.description,
         base_url=config.site_url,
         language=config.language,
-        nav=tuple(nav),
+        nav=tuple(Link(t.name, t.url) for t in nav),
         home_url="/",
         categories_url=links.categories,
         authors_url=links.authors,
@@ -139,7 +139,6 @@ def make_site_info(config: SiteConfig, categories: Grouping, count: int) -> Site
         archive_url=links.archive,
         search_url=links.search,
         feed_url="/feed.xml",
-        article_count=count,
         taxonomies=config.taxonomies,
         params=dict(config.params),
         search=config.search,
@@ -170,15 +169,20 @@ def article_pages(
             ArticlePage(
                 url=urls[index],
                 article=article,
-                category=category,
-                authors=groupings["author"].of(article.authors),
-                tags=tags.of(article.tags),
+                category=Link(category.name, category.url),
+                authors=links(groupings["author"].of(article.authors)),
+                tags=links(tags.of(article.tags)),
                 previous=older,
                 next=newer,
                 related=tuple(entries[i] for i in related),
             )
         )
     return pages
+
+
+def links(terms: Sequence[Term]) -> tuple[Link, ...]:
+    """Terms as plain links (name and URL)."""
+    return tuple(Link(t.name, t.url) for t in terms)
 
 
 def related_entries(

@@ -60,6 +60,14 @@ def check_output_dir(output: Path, root: Path, protected: list[Path]) -> None:
         )
 
 
+def manifest_file_digest(output: Path) -> str:
+    """The digest of the output's manifest as it is on disk ('' when absent)."""
+    try:
+        return content_hash((output / MANIFEST).read_bytes())
+    except OSError:
+        return ""
+
+
 def read_manifest(output: Path) -> dict[str, str] | None:
     """The file hashes of the last good build, or None when there is none we can trust."""
     try:
@@ -92,17 +100,48 @@ class StagedOutput:
             raise OutputError(f"two pages write the same file {relative}")
         digest = content_hash(data)
         self.hashes[relative] = digest
-        if (
-            self.incremental
-            and self.previous.get(relative) == digest
-            and (self.output / relative).is_file()
-        ):
+        if self.is_current(relative, digest):
             return False
         target = self.staging / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         self.staged.append(relative)
         return True
+
+    def keep(self, relative: str) -> bool:
+        """Carry a file over from the last build unrendered; False if it cannot be (re-render)."""
+        digest = self.previous.get(relative)
+        if not self.incremental or digest is None or relative in self.hashes:
+            return False
+        if not (self.output / relative).is_file():
+            return False
+        self.hashes[relative] = digest
+        return True
+
+    def record(self, relative: str, digest: str, staged: bool) -> None:
+        """Note a file another process rendered: staged into `staging`, or found unchanged."""
+        if relative in self.hashes:
+            raise OutputError(f"two pages write the same file {relative}")
+        self.hashes[relative] = digest
+        if staged:
+            self.staged.append(relative)
+
+    def is_current(self, relative: str, digest: str) -> bool:
+        """True when the live output already holds a file with this digest."""
+        return (
+            self.incremental
+            and self.previous.get(relative) == digest
+            and (self.output / relative).is_file()
+        )
+
+    def read(self, relative: str) -> bytes:
+        """A file of the site being built: staged if it changed, else the live one."""
+        staged = self.staging / relative
+        return staged.read_bytes() if staged.is_file() else (self.output / relative).read_bytes()
+
+    def manifest_digest(self) -> str:
+        """The digest of the manifest the commit writes (to notice later edits of the output)."""
+        return content_hash(self._manifest_bytes())
 
     def commit(self) -> CommitReport:
         """Make the staged site the live one."""

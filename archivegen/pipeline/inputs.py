@@ -1,0 +1,51 @@
+"""Everything a build reads, stamped, so a build with nothing changed can stop at once."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from archivegen import __version__
+from archivegen.config import SiteConfig
+from archivegen.content.loader import FileStamp, scan_article_files
+from archivegen.render.fingerprint import digest
+
+
+@dataclass(frozen=True, slots=True)
+class BuildInputs:
+    """The article files with their stamps, and one digest of every input of the build."""
+
+    articles: list[tuple[Path, FileStamp]]
+    digest: str
+
+
+def scan_inputs(config: SiteConfig, theme: list[Path], options_key: str) -> BuildInputs:
+    """Stamp every input: articles, theme and site templates/static/locale, config, options."""
+    articles = scan_article_files(config.content_path)
+    parts = [__version__.encode(), options_key.encode(), pickle.dumps(config, protocol=5)]
+    parts += [_stamp_line(path, stamp) for path, stamp in articles]
+    for folder in [config.root / config.templates_dir, config.root / config.static_dir, *theme]:
+        parts += [_stamp_line(path, stamp) for path, stamp in _walk(folder)]
+    return BuildInputs(articles=articles, digest=digest(*parts))
+
+
+def config_digest(config: SiteConfig, theme: list[Path]) -> str:
+    """What every page depends on besides templates: the config and the theme's catalogs."""
+    catalogs = [p.read_bytes() for t in theme for p in sorted(t.glob("locale/*/LC_MESSAGES/*.po"))]
+    return digest(pickle.dumps(config, protocol=5), *catalogs)
+
+
+def _stamp_line(path: Path, stamp: FileStamp) -> bytes:
+    return f"{path}\t{stamp[0]}\t{stamp[1]}".encode()
+
+
+def _walk(folder: Path) -> list[tuple[Path, FileStamp]]:
+    found = []
+    for base, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            stat = os.stat(os.path.join(base, name))
+            found.append((Path(base, name), (stat.st_size, stat.st_mtime_ns)))
+    return found

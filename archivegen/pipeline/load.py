@@ -1,0 +1,52 @@
+"""Load articles, parsing only the files that changed since the last build, on all cores."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from archivegen.config import SiteConfig
+from archivegen.content.loader import (
+    ContentSet,
+    FileStamp,
+    LoadedArticle,
+    collect,
+    load_article_file,
+)
+from archivegen.output.cache import BuildCache
+from archivegen.pipeline.workers import map_chunks
+
+CHUNK = 200
+
+
+def load_changed(
+    files: Sequence[tuple[Path, FileStamp]],
+    config: SiteConfig,
+    cache: BuildCache,
+    workers: int,
+    on_done: Callable[[int], None],
+) -> tuple[ContentSet, dict[str, tuple[FileStamp, LoadedArticle]]]:
+    """Every article: from the cache when its stamp is unchanged, else parsed anew.
+
+    Returns the content and the cache entries for the next build.
+    """
+    entries: dict[str, tuple[FileStamp, LoadedArticle]] = {}
+    stale: list[tuple[Path, FileStamp]] = []
+    for path, stamp in files:
+        key = str(path)
+        cached = cache.articles.get(key)
+        if cached is not None and cached[0] == stamp:
+            entries[key] = cached
+        else:
+            stale.append((path, stamp))
+    on_done(len(entries))
+    paths = [path for path, _ in stale]
+    loaded = map_chunks(_load_chunk, config, paths, workers, CHUNK, on_done)
+    for (path, stamp), outcome in zip(stale, loaded, strict=True):
+        entries[str(path)] = (stamp, outcome)
+    ordered = [entries[str(path)][1] for path, _ in files]
+    return collect(ordered), entries
+
+
+def _load_chunk(config: SiteConfig, paths: Sequence[Path]) -> list[LoadedArticle]:
+    return [load_article_file(path, config) for path in paths]

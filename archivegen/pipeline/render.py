@@ -1,0 +1,90 @@
+"""Render the pages that changed, on all cores, straight into the staged output.
+
+A page whose fingerprint matches the last build's, and whose file is still in place, is
+carried over without rendering. The others are rendered by forked workers that write into
+the staging folder and send back only (path, hash, staged?) — never the HTML itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from archivegen.graph.model import Page
+from archivegen.graph.urls import output_path
+from archivegen.output.site import StagedOutput, content_hash
+from archivegen.pipeline.workers import map_chunks
+from archivegen.render.fingerprint import page_fingerprint
+from archivegen.render.renderer import Renderer
+
+CHUNK = 100
+
+
+@dataclass(frozen=True, slots=True)
+class RenderPlan:
+    """Which pages must be rendered, and every page's fingerprint for the next build."""
+
+    jobs: list[tuple[str, Page]]  # (output path, page)
+    fingerprints: dict[str, str]
+    carried: int
+
+
+@dataclass(frozen=True, slots=True)
+class _WorkerContext:
+    renderer: Renderer
+    staging: Path
+    out: StagedOutput
+
+
+def plan_render(
+    pages: Sequence[Page],
+    previous: dict[str, str],
+    out: StagedOutput,
+    salt: str,
+    templates: dict[str, str],
+) -> RenderPlan:
+    """Keep every page whose inputs did not change; list the rest as jobs."""
+    jobs: list[tuple[str, Page]] = []
+    fingerprints: dict[str, str] = {}
+    carried = 0
+    for page in pages:
+        relative = output_path(page.url)
+        fingerprint = page_fingerprint(page, salt, templates)
+        fingerprints[relative] = fingerprint
+        if previous.get(relative) == fingerprint and out.keep(relative):
+            carried += 1
+        else:
+            jobs.append((relative, page))
+    return RenderPlan(jobs=jobs, fingerprints=fingerprints, carried=carried)
+
+
+def render_jobs(
+    jobs: Sequence[tuple[str, Page]],
+    renderer: Renderer,
+    out: StagedOutput,
+    workers: int,
+    on_done: Callable[[int], None],
+) -> None:
+    """Render the jobs (in parallel when there are many) and record them in the output."""
+    context = _WorkerContext(renderer, out.staging, out)
+    for relative, digest, staged in map_chunks(
+        _render_chunk, context, jobs, workers, CHUNK, on_done
+    ):
+        out.record(relative, digest, staged)
+
+
+def _render_chunk(
+    context: _WorkerContext, jobs: Sequence[tuple[str, Page]]
+) -> list[tuple[str, str, bool]]:
+    results = []
+    for relative, page in jobs:
+        data = context.renderer.render(page)
+        digest = content_hash(data)
+        staged = not context.out.is_current(relative, digest)
+        if staged:
+            target = context.staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        results.append((relative, digest, staged))
+    return results

@@ -1,0 +1,43 @@
+"""Where a theme lives and what it ships: template folders, static files, catalogs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from archivegen.config import SiteConfig
+from archivegen.errors import ConfigError
+
+BUNDLED_THEMES = Path(__file__).resolve().parents[2] / "themes"
+
+
+def theme_dirs(config: SiteConfig) -> list[Path]:
+    """The theme's folder: the site's own `themes/NAME`, else the bundled theme of that name."""
+    for base in (config.root / "themes", BUNDLED_THEMES):
+        folder = (base / config.theme).resolve()
+        if (folder / "templates").is_dir():
+            return [folder]
+    raise ConfigError(
+        f"theme {config.theme!r} not found in themes/ or the bundled themes", field="theme"
+    )
+
+
+def template_dirs(config: SiteConfig, theme: list[Path]) -> list[Path]:
+    """The template lookup chain: the site's own templates/ first, then the theme's."""
+    own = config.root / config.templates_dir
+    chain = [own] if own.is_dir() else []
+    return chain + [folder / "templates" for folder in theme]
+
+
+def static_files(config: SiteConfig, theme: list[Path]) -> Iterator[tuple[str, bytes]]:
+    """Static assets under /static/: the site's own files override the theme's."""
+    seen: set[str] = set()
+    for folder in [config.root / config.static_dir, *(t / "static" for t in theme)]:
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            parts = path.relative_to(folder).parts
+            relative = "static/" + "/".join(parts)
+            if relative not in seen and not any(part.startswith(".") for part in parts):
+                seen.add(relative)
+                yield relative, path.read_bytes()

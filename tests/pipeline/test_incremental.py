@@ -1,0 +1,138 @@
+"""Incremental builds: what changed is rendered again, nothing else; a bad cache is ignored."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sitekit import SiteFactory, write_article
+
+from archivegen.build import BuildOptions, build_site
+from archivegen.content.loader import load_content
+from archivegen.graph.model import ArticlePage
+from archivegen.graph.site import build_site_graph
+from archivegen.output.cache import cache_path
+
+NOW = BuildOptions(now=datetime(2024, 1, 1, tzinfo=UTC), workers=1)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def article_count(config) -> int:  # type: ignore[no-untyped-def]
+    graph = build_site_graph(load_content(config).articles, config)
+    return sum(isinstance(p, ArticlePage) for p in graph.pages)
+
+
+def test_editing_one_body_renders_only_the_pages_that_show_it(make_site: SiteFactory) -> None:
+    config = make_site(fillers=60)
+    edited = config.content_path / "filler/artikel-059.md"
+    lead = "Paragraf pertama yang cukup panjang untuk menjadi ringkasan sendiri. " * 3
+    edited.write_text(edited.read_text().replace("Paragraf pertama", lead + "\n\nLalu"))
+    build_site(config, NOW)
+    far = config.output_path / "2023/01/01/berita-nomor-0/index.html"
+    far_mtime = far.stat().st_mtime_ns
+    edited.write_text(edited.read_text().replace("Paragraf kedua.", "Paragraf kedua, diperbaiki."))
+    report = build_site(config, NOW)
+    assert report.rendered == 1  # the article only: its excerpt, shown elsewhere, is unchanged
+    assert (
+        "diperbaiki" in (config.output_path / "2023/01/03/berita-nomor-59/index.html").read_text()
+    )
+    assert far.stat().st_mtime_ns == far_mtime
+    assert report.search is not None and not report.search.reused  # its text changed
+
+
+def test_a_new_title_reaches_listings_feeds_and_neighbours(make_site: SiteFactory) -> None:
+    config = make_site(fillers=60)
+    first = build_site(config, NOW)
+    edited = config.content_path / "filler/artikel-030.md"
+    edited.write_text(edited.read_text().replace("title: Berita Nomor 30", "title: Judul Baru"))
+    report = build_site(config, NOW)
+    assert report.rendered < first.pages // 3
+    new_url = "2023/01/02/judul-baru/index.html"
+    assert (config.output_path / new_url).is_file()
+    assert not (config.output_path / "2023/01/02/berita-nomor-30").exists()  # old URL removed
+    assert "Judul Baru" in (config.output_path / "kategori/politik/index.html").read_text()
+    assert (
+        "Judul Baru" in (config.output_path / "2023/01/02/berita-nomor-27/index.html").read_text()
+    )
+
+
+def test_a_template_change_renders_only_the_pages_using_it(make_site: SiteFactory) -> None:
+    config = make_site(fillers=20)
+    first = build_site(config, NOW)
+    templates = config.root / "templates"
+    templates.mkdir()
+    theme_article = Path(__file__).resolve().parents[2] / "themes/default/templates/article.html"
+    (templates / "article.html").write_text(
+        theme_article.read_text().replace("kicker", "kicker x-edited")
+    )
+    report = build_site(config, NOW)
+    assert report.rendered == article_count(config) < first.pages
+    assert "x-edited" in (config.output_path / "2023/01/01/berita-nomor-1/index.html").read_text()
+
+
+def test_a_config_change_renders_everything(make_site: SiteFactory) -> None:
+    config = make_site(fillers=10)
+    first = build_site(config, NOW)
+    site_yaml = config.root / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace("Arsip Uji", "Arsip Lain"))
+    from archivegen.config import load_config
+
+    report = build_site(load_config(site_yaml), NOW)
+    assert report.rendered == first.pages
+
+
+def test_a_corrupted_cache_is_ignored(make_site: SiteFactory) -> None:
+    config = make_site(fillers=10)
+    build_site(config, NOW)
+    good = tree(config.output_path)
+    data = bytearray(cache_path(config.root).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    cache_path(config.root).write_bytes(bytes(data))
+    report = build_site(config, NOW)
+    assert not report.up_to_date and report.rendered == report.pages
+    assert report.written == 0 and tree(config.output_path) == good
+
+
+def test_an_output_changed_by_hand_is_repaired_by_the_next_real_build(
+    make_site: SiteFactory,
+) -> None:
+    config = make_site(fillers=5)
+    build_site(config, NOW)
+    (config.output_path / "index.html").unlink()
+    (config.output_path / "feed.xml").write_text("edited by hand")
+    # the up-to-date check trusts the output folder (statting every file would cost more
+    # than the check itself); --clean, or any change of input, repairs it
+    assert build_site(config, NOW).up_to_date
+    report = build_site(config, dataclasses.replace(NOW, clean=True))
+    assert not report.up_to_date
+    assert (config.output_path / "index.html").is_file()
+    assert "edited by hand" not in (config.output_path / "feed.xml").read_text()
+
+
+def test_an_embargo_lifts_without_any_edit(make_site: SiteFactory) -> None:
+    config = make_site()
+    write_article(config.content_path, "e.md", title="Embargo", date="2024-06-01T00:00:00+07:00", category="A")  # fmt: skip
+    assert build_site(config, NOW).skipped_future == 1
+    assert build_site(config, NOW).up_to_date
+    later = dataclasses.replace(NOW, now=datetime(2024, 7, 1, tzinfo=UTC))
+    report = build_site(config, later)
+    assert not report.up_to_date and report.skipped_future == 0
+    assert (config.output_path / "2024/06/01/embargo/index.html").is_file()
+
+
+def test_parallel_and_serial_builds_write_the_same_bytes(
+    make_site: SiteFactory, tmp_path: Path
+) -> None:
+    config = make_site(fillers=120, search="false")
+    serial = dataclasses.replace(config, output_dir=str(tmp_path / "serial"))
+    parallel = dataclasses.replace(config, output_dir=str(tmp_path / "parallel"))
+    build_site(serial, dataclasses.replace(NOW, workers=1, clean=True))
+    report = build_site(parallel, dataclasses.replace(NOW, workers=2, clean=True))
+    assert report.rendered > 150  # enough pages for two chunks of work
+    assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
