@@ -1,0 +1,182 @@
+"""The search page in a real headless Chromium, against the built site over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SEED_URL = "/2022/10/04/terus-bertambah-200-ribu-warga-rusia-sudah-kabur-ke-kazakhstan/"
+
+XSS = "<img src=x onerror=alert(1)>"
+TIMEOUT_MS = 15_000
+
+
+@dataclass
+class Watch:
+    """What a tab did that a test must check: script errors and dialogs (alert, confirm)."""
+
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def watch() -> Watch:
+    return Watch()
+
+
+@pytest.fixture
+def page(browser: Any, watch: Watch) -> Iterator[Any]:
+    """A fresh tab whose script errors and dialogs are recorded in `watch`."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    tab.on("pageerror", lambda error: watch.errors.append(str(error)))
+
+    def on_dialog(dialog: Any) -> None:
+        watch.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    tab.on("dialog", on_dialog)
+    yield tab
+    context.close()
+
+
+def search(page: Any, site_url: str, query: str, extra: str = "") -> None:
+    """Open the search page for `query` (as a linked URL would) and wait for the outcome."""
+    page.goto(f"{site_url}/cari/?q={quote(query)}{extra}")
+    wait_for_status(page, lambda text: "hasil" in text.lower())
+
+
+def wait_for_status(page: Any, done: Any) -> str:
+    """Wait until the status line satisfies `done`; return its text."""
+    page.wait_for_function(
+        "() => !['', 'Mencari…'].includes(document.getElementById('search-status').textContent)"
+    )
+    text: str = page.inner_text("#search-status")
+    assert done(text), text
+    return text
+
+
+def result_urls(page: Any) -> list[str]:
+    return [
+        urlsplit(link.get_attribute("href")).path
+        for link in page.query_selector_all("#search-results .entry-title a")
+    ]
+
+
+def test_kazakhstan_finds_the_seed_first(page: Any, site_url: str, watch: Watch) -> None:
+    search(page, site_url, "Kazakhstan")
+    page.wait_for_selector("#search-results li")
+    urls = result_urls(page)
+    assert urls[0] == SEED_URL
+    assert len(urls) == 4  # the seed and the three older articles naming Kazakhstan
+    assert page.inner_text("#search-status") == "4 hasil untuk “Kazakhstan”"
+    first = page.query_selector("#search-results li")
+    assert first.query_selector(".entry-category").text_content() == "Dunia"
+    assert first.query_selector(".entry-date").inner_text() == (
+        "Selasa, 04 Oktober 2022 | 18:23 WIB"
+    )
+    marks = [m.inner_text() for m in first.query_selector_all(".entry-excerpt mark")]
+    assert marks and all("kazakhstan" in m.lower() for m in marks)
+    assert watch.errors == []
+
+
+def test_results_are_newest_first_and_can_sort_by_relevance(page: Any, site_url: str) -> None:
+    search(page, site_url, "Kazakhstan")
+    page.wait_for_selector("#search-results li")
+    newest = result_urls(page)
+    assert [u[:5] for u in newest] == ["/2022", "/2021", "/2020", "/2019"]
+    page.select_option("#search-sort", "oldest")
+    page.wait_for_function(
+        "() => document.querySelector('#search-results .entry-title a')"
+        "?.getAttribute('href').startsWith('/2019')"
+    )
+    assert result_urls(page) == list(reversed(newest))
+    assert "sort=oldest" in page.url
+
+
+def test_category_filter_keeps_the_seed_and_drops_the_others(page: Any, site_url: str) -> None:
+    search(page, site_url, "Kazakhstan")
+    dunia = page.locator("#search-filter-groups label", has_text="Dunia")
+    assert dunia.inner_text().split() == ["Dunia", "(2)"]  # the seed and the pipeline story
+    ekonomi = page.locator("#search-filter-groups label", has_text="Ekonomi")
+    assert ekonomi.inner_text().split() == ["Ekonomi", "(1)"]
+    dunia.locator("input").check()
+    page.wait_for_function("() => document.querySelectorAll('#search-results li').length === 2")
+    assert result_urls(page)[0] == SEED_URL
+    categories = page.locator("#search-results .entry-category").all_text_contents()
+    assert categories == ["Dunia", "Dunia"]
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["Kazakhstan"], "category": ["Dunia"]}
+
+
+def test_a_filtered_search_can_be_linked(page: Any, site_url: str) -> None:
+    search(page, site_url, "Kazakhstan", "&category=Olahraga")
+    page.wait_for_selector("#search-results li")
+    assert page.locator("#search-results .entry-title a").all_inner_texts() == [
+        "Timnas Futsal Menang Tipis di Almaty"
+    ]
+    assert page.locator("#search-filter-groups input[value=Olahraga]").is_checked()
+    assert page.input_value("#search-input") == "Kazakhstan"
+
+
+def test_no_hits_says_so_in_indonesian(page: Any, site_url: str, watch: Watch) -> None:
+    page.goto(f"{site_url}/cari/?q=qwertyzzz")
+    text = wait_for_status(page, lambda t: t.startswith("Tidak ada hasil"))
+    assert text.startswith("Tidak ada hasil untuk “qwertyzzz”.")
+    assert page.query_selector_all("#search-results li") == []
+    assert watch.errors == []
+
+
+def test_a_query_with_markup_is_shown_as_text_and_runs_nothing(
+    page: Any, site_url: str, watch: Watch
+) -> None:
+    page.goto(f"{site_url}/cari/?q={quote(XSS)}")
+    text = wait_for_status(page, lambda t: XSS in t)
+    assert XSS in text
+    # typed into the box too, not only through the URL
+    page.fill("#search-input", XSS + " Kazakhstan")
+    page.press("#search-input", "Enter")
+    wait_for_status(page, lambda t: XSS + " Kazakhstan" in t)
+    page.wait_for_timeout(300)  # give an injected onerror handler time to fire
+    assert page.query_selector_all("#search img") == []
+    assert watch.dialogs == []
+    assert watch.errors == []
+    assert page.input_value("#search-input") == XSS + " Kazakhstan"
+
+
+def test_header_search_box_leads_to_the_search_page(page: Any, site_url: str) -> None:
+    page.goto(f"{site_url}/")
+    page.fill("#search-q", "Kazakhstan")
+    page.press("#search-q", "Enter")
+    page.wait_for_url("**/cari/?q=Kazakhstan")
+    page.wait_for_selector("#search-results li")
+    assert result_urls(page)[0] == SEED_URL
+
+
+def test_indonesian_stemming_matches_other_forms(page: Any, site_url: str) -> None:
+    # "lari" (run) finds "berlari" (futsal story) and "melarikan diri" (the seed)
+    search(page, site_url, "lari")
+    page.wait_for_selector("#search-results li")
+    urls = result_urls(page)
+    assert SEED_URL in urls
+    assert any(url.startswith("/2020/11/02/") for url in urls)
+
+
+def test_without_javascript_the_page_links_the_archives(browser: Any, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{site_url}/cari/?q=Kazakhstan")
+        notice = tab.locator(".search-noscript")
+        assert notice.is_visible()
+        assert "memerlukan JavaScript" in notice.inner_text()
+        assert notice.locator("a").first.get_attribute("href") == "/arsip/"
+        assert not tab.locator("#search").is_visible()
+    finally:
+        context.close()
