@@ -59,33 +59,32 @@ def is_boilerplate_line(line: str) -> bool:
 
 def scraped_paragraphs(text: str) -> list[str]:
     """The paragraphs of a scraped body: boilerplate dropped, inline-link line breaks mended."""
-    lines = [line.strip() for line in text.splitlines()]
-    kept = _drop_related_links([line for line in lines if line])
-    kept = [line for line in kept if not is_boilerplate_line(line)]
-    return _mend_broken_lines(kept)
+    lines = (line.strip() for line in text.splitlines())
+    return _mend_broken_lines(_drop_boilerplate([line for line in lines if line]))
 
 
-def _drop_related_links(lines: list[str]) -> list[str]:
-    """Drop a bare `Baca juga` line and the headline links listed under it."""
+def _drop_boilerplate(lines: list[str]) -> list[str]:
+    """Drop boilerplate lines, and the headline links listed under a bare `Baca juga`."""
     out: list[str] = []
     skipping = 0
     for line in lines:
         if _RELATED.match(line):
             skipping = _MAX_RELATED
-            continue
-        if skipping and _looks_like_headline(line):
+        elif is_boilerplate_line(line):
+            continue  # an ADVERTISEMENT inside a related list does not end it
+        elif skipping and _looks_like_headline(line):
             skipping -= 1
-            continue
-        skipping = 0
-        out.append(line)
+        else:
+            skipping = 0
+            out.append(line)
     return out
 
 
 def _looks_like_headline(line: str) -> bool:
+    # related-article links are short and in title case, whatever their punctuation
     words = line.split()
     capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
-    # related-article links are short and written in title case, whatever their punctuation
-    return len(line) <= 160 and capitalised * 2 >= len(words)
+    return len(words) >= 3 and len(line) <= 160 and capitalised >= 0.6 * len(words)
 
 
 def _mend_broken_lines(lines: list[str]) -> list[str]:

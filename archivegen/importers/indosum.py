@@ -151,6 +151,8 @@ def _append(out: list[str], word: str, *, tight: bool) -> None:
 
 
 def _hugs_left(word: str, words: Sequence[str], i: int) -> bool:
+    if word == "-" and _hugs_right(word, words, i):
+        return True
     if word in _NO_SPACE_BEFORE or word == "/" or (word.startswith("-") and len(word) > 1):
         return True
     return i >= 2 and words[i - 1] == "-" and _joined_by_hyphen(words[i - 2], word)
