@@ -12,6 +12,7 @@ and the printed day name), every failure with its reason.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import re
 import statistics
@@ -25,6 +26,7 @@ from markdown_it import MarkdownIt
 from trafilatura.utils import load_html
 
 from archivegen.importers import Status, import_sources
+from archivegen.importers.dates import WIB, DateParseError, parse_datetime
 from archivegen.importers.html import HtmlExtract, extract_html
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,10 +156,6 @@ def bench_indonews(folder: Path) -> None:
 
 def check_dates(files: list[Path]) -> tuple[int, int]:
     """Compare each parsed date with the date in its URL (/2025/06/18/) and its day name."""
-    import csv
-
-    from archivegen.importers.dates import DateParseError, parse_datetime
-
     csv.field_size_limit(sys.maxsize)
     agree = checked = 0
     for path in files:
@@ -165,16 +163,9 @@ def check_dates(files: list[Path]) -> tuple[int, int]:
             for row in csv.DictReader(handle):
                 raw = row.get("tanggal_publikasi") or row.get("date") or ""
                 try:
-                    moment = parse_datetime(raw, time_text=row.get("time") or "")
+                    moment = parse_datetime(raw, time_text=row.get("time") or "", default_zone=WIB)
                 except DateParseError:
-                    try:
-                        from archivegen.importers.dates import WIB
-
-                        moment = parse_datetime(
-                            raw, time_text=row.get("time") or "", default_zone=WIB
-                        )
-                    except DateParseError:
-                        continue
+                    continue
                 for ok in _date_checks(moment, raw, row.get("url") or ""):
                     checked += 1
                     agree += ok

@@ -61,6 +61,8 @@ def import_sources(
 ) -> ImportReport:
     """Import every article found in sources into `into`; never raises for a bad input file."""
     files, missing = expand_sources(sources)
+    # `archivegen import . --into content/` must not read back the articles it writes
+    files = [f for f in files if not f.resolve().is_relative_to(into.resolve())]
     outcomes = [ImportOutcome(str(e.path), Status.FAILED, reason=e.message) for e in missing]
     writer = ArticleWriter(into, dry_run=dry_run, force=force)
     for done, raw in enumerate(iter_raw_files(files, Format(fmt)), 1):

@@ -28,40 +28,11 @@ _NO_SPACE_BEFORE = frozenset(".,;:!?)]}%”’…")
 _NO_SPACE_AFTER = frozenset("([{“‘")
 _TOGGLE_QUOTES = frozenset({'"', "'"})
 # small words Indonesian headlines keep in lower case
-_SMALL_WORDS = frozenset(
-    [
-        "di",
-        "ke",
-        "dari",
-        "dan",
-        "yang",
-        "untuk",
-        "pada",
-        "dengan",
-        "atau",
-        "dalam",
-        "oleh",
-        "bagi",
-        "tentang",
-        "sebagai",
-        "karena",
-        "agar",
-        "serta",
-        "tapi",
-        "tetapi",
-        "namun",
-        "jika",
-        "kalau",
-        "hingga",
-        "sampai",
-        "the",
-        "of",
-        "and",
-        "vs",
-        "via",
-        "per",
-    ]
-)
+_SMALL_WORDS = frozenset({
+    "di", "ke", "dari", "dan", "yang", "untuk", "pada", "dengan", "atau", "dalam", "oleh",
+    "bagi", "tentang", "sebagai", "karena", "agar", "serta", "tapi", "tetapi", "namun", "jika",
+    "kalau", "hingga", "sampai", "the", "of", "and", "vs", "via", "per",
+})  # fmt: skip
 _ID = re.compile(r"^(?P<time>\d{9,11})-(?P<slug>[a-z0-9-]*)$")
 _ID_SLUG_CUT = 50  # IndoSum ids cut their slug at 50 characters, often mid-word
 

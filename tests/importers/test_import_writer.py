@@ -146,3 +146,14 @@ def test_missing_source_is_a_failure_not_a_crash(tmp_path: Path) -> None:
     assert report.count(Status.IMPORTED) == 1
     assert report.count(Status.FAILED) == 2
     assert report.exit_code == 2
+
+
+def test_globs_forced_format_and_output_inside_the_sources(tmp_path: Path) -> None:
+    src = _sources(tmp_path, a=("Judul A", "Isi A."))
+    (src / "a.txt").rename(src / "a.dump")
+    content = src / "content"
+    first = import_sources([str(src / "*.dump")], content, fmt="text")
+    assert first.count(Status.IMPORTED) == 1
+    # importing the whole folder again must not read back content/ itself
+    again = import_sources([src], content, fmt="text")
+    assert [o.status for o in again.outcomes] == [Status.UNCHANGED]
