@@ -20,13 +20,13 @@ from archivegen.errors import raise_all
 from archivegen.graph.model import ArticlePage
 from archivegen.graph.site import SiteGraph, build_site_graph
 from archivegen.graph.urls import output_path
-from archivegen.output.cache import BuildCache, load_cache, save_cache
+from archivegen.output.cache import BuildCache, BuildState, load_cache, load_state, save_cache
 from archivegen.output.site import StagedOutput, check_output_dir, manifest_file_digest
 from archivegen.pipeline.inputs import config_digest, scan_inputs
 from archivegen.pipeline.load import load_changed
 from archivegen.pipeline.render import plan_render, render_jobs
 from archivegen.pipeline.workers import default_workers
-from archivegen.render.fingerprint import render_salt, template_digests
+from archivegen.render.fingerprint import Fingerprinter, render_salt, template_digests
 from archivegen.render.renderer import Renderer
 from archivegen.render.theme import static_files, template_dirs, theme_dirs
 from archivegen.search import SearchIndexer, SearchReport
@@ -88,10 +88,11 @@ def build_site(
     workers = options.workers or default_workers()
     theme = theme_dirs(config)
     check_output_dir(config.output_path, config.root, [config.content_path, *theme])
-    cache = BuildCache() if options.clean else load_cache(config.root)
+    state = BuildState() if options.clean else load_state(config.root)
     inputs = scan_inputs(config, theme, f"{options.drafts}/{options.future}")
-    if is_up_to_date(cache, inputs.digest, config.output_path, now):
-        return _up_to_date_report(config, cache, started)
+    if is_up_to_date(state, inputs.digest, config.output_path, now):
+        return _up_to_date_report(config, state, started)
+    cache = BuildCache() if options.clean else load_cache(config.root)
     progress.start("Loading", len(inputs.articles))
     content, article_cache = load_changed(inputs.articles, config, cache, workers, progress.advance)
     raise_all(content.errors)
@@ -100,8 +101,9 @@ def build_site(
     renderer = Renderer(graph.site, template_dirs(config, theme), theme)
     salt = render_salt(graph.site, config_digest(config, theme))
     with staged(config.output_path, options.clean) as out:
-        previous = cache.pages if cache.output_manifest_digest == _live_manifest(config) else {}
-        plan = plan_render(graph.pages, previous, out, salt, template_digests(renderer.env))
+        previous = cache.pages if state.output_manifest_digest == _live_manifest(config) else {}
+        fingerprinter = Fingerprinter(salt, template_digests(renderer.env))
+        plan = plan_render(graph.pages, previous, out, fingerprinter)
         progress.start("Rendering", len(plan.jobs))
         render_jobs(plan.jobs, renderer, out, workers, progress.advance)
         for relative, data in static_files(config, theme):
@@ -109,17 +111,13 @@ def build_site(
         searched = index_articles(graph, out, config, options, progress) if config.search else None
         manifest_digest = out.manifest_digest()
         result = out.commit()
-    save_cache(
-        config.root,
-        BuildCache(
-            inputs_digest=inputs.digest,
-            output_manifest_digest=manifest_digest,
-            next_embargo=_next_embargo(content.articles, now, options),
-            articles=article_cache,
-            pages=plan.fingerprints,
-            summary=(len(articles), len(graph.pages)),
-        ),
+    new_state = BuildState(
+        inputs_digest=inputs.digest,
+        output_manifest_digest=manifest_digest,
+        next_embargo=_next_embargo(content.articles, now, options),
+        summary=(len(articles), len(graph.pages)),
     )
+    save_cache(config.root, new_state, BuildCache(article_cache, plan.fingerprints))
     warnings = list(graph.warnings)
     if content.naive_dates:
         warnings.insert(0, _naive_warning(content.naive_dates, config.timezone))
@@ -139,13 +137,13 @@ def build_site(
     )
 
 
-def is_up_to_date(cache: BuildCache, inputs_digest: str, output: Path, now: datetime) -> bool:
+def is_up_to_date(state: BuildState, inputs_digest: str, output: Path, now: datetime) -> bool:
     """True when no input changed, the output is as we left it and no embargo has lifted."""
-    if not cache.inputs_digest or cache.inputs_digest != inputs_digest:
+    if not state.inputs_digest or state.inputs_digest != inputs_digest:
         return False
-    if cache.next_embargo is not None and now.timestamp() >= cache.next_embargo:
+    if state.next_embargo is not None and now.timestamp() >= state.next_embargo:
         return False
-    return manifest_file_digest(output) == cache.output_manifest_digest
+    return manifest_file_digest(output) == state.output_manifest_digest
 
 
 def select_articles(
@@ -207,13 +205,13 @@ def _next_embargo(
     return min(upcoming, default=None)
 
 
-def _up_to_date_report(config: SiteConfig, cache: BuildCache, started: float) -> BuildReport:
-    articles, pages = cache.summary
+def _up_to_date_report(config: SiteConfig, state: BuildState, started: float) -> BuildReport:
+    articles, pages = state.summary
     return BuildReport(
         articles=articles,
         pages=pages,
         written=0,
-        unchanged=len(cache.pages),
+        unchanged=pages,
         deleted=0,
         seconds=time.perf_counter() - started,
         output=config.output_path,

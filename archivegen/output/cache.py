@@ -22,21 +22,28 @@ from archivegen.output.site import content_hash
 
 CACHE_DIR = ".archivegen"
 CACHE_FILE = "build-cache.pickle"
+STATE_FILE = "build-state.pickle"
 FORMAT = f"archivegen {__version__} cache 1 / python {sys.version_info[:2]}"
 
 FileStamp = tuple[int, int]  # (size, mtime_ns)
 
 
-@dataclass(slots=True)
-class BuildCache:
-    """What the last good build knew; `inputs_digest` empty means nothing is trusted."""
+@dataclass(frozen=True, slots=True)
+class BuildState:
+    """The small part of the cache that says whether anything changed at all."""
 
     inputs_digest: str = ""
     output_manifest_digest: str = ""
     next_embargo: float | None = None  # the earliest future article date left out (timestamp)
+    summary: tuple[int, int] = (0, 0)  # (articles, pages), for an up-to-date build's report
+
+
+@dataclass(slots=True)
+class BuildCache:
+    """What the last good build knew about each article file and each page."""
+
     articles: dict[str, tuple[FileStamp, LoadedArticle]] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # output path -> page fingerprint
-    summary: tuple[int, int] = (0, 0)  # (articles, pages), for an up-to-date build's report
 
 
 def cache_path(root: Path) -> Path:
@@ -44,29 +51,44 @@ def cache_path(root: Path) -> Path:
     return root / CACHE_DIR / CACHE_FILE
 
 
+def state_path(root: Path) -> Path:
+    """Where the small up-to-date record lives (read first, and alone when nothing changed)."""
+    return root / CACHE_DIR / STATE_FILE
+
+
+def load_state(root: Path) -> BuildState:
+    """The last build's state, or an empty one when there is none to trust."""
+    found = _load_checked(state_path(root))
+    return found if isinstance(found, BuildState) else BuildState()
+
+
 def load_cache(root: Path) -> BuildCache:
     """The last build's cache, or an empty one when there is none to trust."""
+    found = _load_checked(cache_path(root))
+    return found if isinstance(found, BuildCache) else BuildCache()
+
+
+def save_cache(root: Path, state: BuildState, cache: BuildCache) -> None:
+    """Write cache then state, each atomically: a state never vouches for a missing cache."""
+    _save_checked(cache_path(root), cache)
+    _save_checked(state_path(root), state)
+
+
+def _load_checked(path: Path) -> object:
     try:
-        with cache_path(root).open("rb") as handle:
+        with path.open("rb") as handle:
             if pickle.load(handle) != FORMAT:
-                return BuildCache()
+                return None
             expected = pickle.load(handle)
             body = handle.read()
         if content_hash(body) != expected:  # a torn or corrupted file
-            return BuildCache()
-        cache = pickle.loads(body)
-    except Exception:
-        return BuildCache()
-    return cache if isinstance(cache, BuildCache) else BuildCache()
+            return None
+        return pickle.loads(body)
+    except Exception:  # any unreadable cache is simply not used
+        return None
 
 
-def save_cache(root: Path, cache: BuildCache) -> None:
-    """Write the cache atomically (a crash mid-write leaves the old one)."""
-    body = pickle.dumps(cache, protocol=5)
+def _save_checked(path: Path, value: object) -> None:
+    body = pickle.dumps(value, protocol=5)
     header = pickle.dumps(FORMAT, protocol=5) + pickle.dumps(content_hash(body), protocol=5)
-    write_atomic(cache_path(root), header + body)
-
-
-def forget_cache(root: Path) -> None:
-    """Remove the cache (a failed build must not leave one that claims otherwise)."""
-    cache_path(root).unlink(missing_ok=True)
+    write_atomic(path, header + body)

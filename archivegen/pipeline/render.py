@@ -15,7 +15,7 @@ from archivegen.graph.model import Page
 from archivegen.graph.urls import output_path
 from archivegen.output.site import StagedOutput, content_hash
 from archivegen.pipeline.workers import map_chunks
-from archivegen.render.fingerprint import page_fingerprint
+from archivegen.render.fingerprint import Fingerprinter
 from archivegen.render.renderer import Renderer
 
 CHUNK = 100
@@ -41,8 +41,7 @@ def plan_render(
     pages: Sequence[Page],
     previous: dict[str, str],
     out: StagedOutput,
-    salt: str,
-    templates: dict[str, str],
+    fingerprinter: Fingerprinter,
 ) -> RenderPlan:
     """Keep every page whose inputs did not change; list the rest as jobs."""
     jobs: list[tuple[str, Page]] = []
@@ -50,7 +49,7 @@ def plan_render(
     carried = 0
     for page in pages:
         relative = output_path(page.url)
-        fingerprint = page_fingerprint(page, salt, templates)
+        fingerprint = fingerprinter.page(page)
         fingerprints[relative] = fingerprint
         if previous.get(relative) == fingerprint and out.keep(relative):
             carried += 1

@@ -39,6 +39,10 @@ def _format_offset(offset: timedelta) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+# An article's date is shown on its page and in every listing that holds it (home,
+# category, author, tags, year, month, neighbours, related): formatting once saves ~20 µs
+# of Babel per repeat.
+@lru_cache(maxsize=131072)
 def dateline(moment: datetime, language: str) -> str:
     """Day, date and time in the article's own zone, as a newspaper prints it."""
     text = format_datetime(moment, DATELINE, tzinfo=moment.tzinfo, locale=locale_for(language))
@@ -46,6 +50,7 @@ def dateline(moment: datetime, language: str) -> str:
     return f"{text} {zone}" if zone else text
 
 
+@lru_cache(maxsize=131072)
 def short_date(moment: datetime, language: str) -> str:
     """`04 Okt 2022` for listings."""
     return format_datetime(moment, SHORT_DATE, tzinfo=moment.tzinfo, locale=locale_for(language))

@@ -7,14 +7,14 @@ three is a safe cache key: equal fingerprints mean equal bytes. A change we cann
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import io
-import pickle
 
 import jinja2
 from jinja2 import meta
 
 from archivegen import __version__
+from archivegen.content.model import Article
 from archivegen.graph.model import Page, SiteInfo
 
 
@@ -69,26 +69,58 @@ def _closure_digest(
     return digest(*(f"{n}\n{sources.get(n, '')}".encode() for n in sorted(seen)))
 
 
-def value_bytes(value: object) -> bytes:
-    """A serialization of a value tree that depends on its values only, never on identity.
+class Fingerprinter:
+    """Fingerprints the pages of one build; shared records are hashed once, not per page.
 
-    Plain pickle memoizes objects by id, so two equal pages whose strings happen to be
-    shared differently would pickle differently; "fast" mode turns the memo off (safe for
-    our acyclic frozen records) and is quicker too.
+    A page is a tree of frozen records. Each record is reduced to the `repr` of its plain
+    fields plus the digests of its child records, memoized by identity for the duration
+    of one build (the graph keeps every record alive). An Entry shown on twenty listing
+    pages is thus hashed once; an Article once. Values, never identities, enter a digest.
     """
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True
-    pickler.dump(value)
-    return buffer.getvalue()
+
+    def __init__(self, salt: str, templates: dict[str, str]) -> None:
+        self.salt = salt.encode()
+        self.templates = templates
+        self._memo: dict[int, bytes] = {}
+
+    def page(self, page: Page) -> str:
+        """The cache key of one page's output."""
+        template = self.templates.get(page.template, "") if page.template else ""
+        return digest(self.salt, template.encode(), self._record(page))
+
+    def _record(self, record: object) -> bytes:
+        key = id(record)
+        found = self._memo.get(key)
+        if found is None:
+            if isinstance(record, Article):
+                # an Article is a pure function of its file's text, its path and the
+                # config (in the salt): no need to walk its rendered body
+                parts = [b"Article", record.content_hash.encode(), record.source_path.encode()]
+            else:
+                parts = [type(record).__qualname__.encode()]
+                parts += [self._value(getattr(record, name)) for name in _field_names(record)]
+            found = self._memo[key] = bytes.fromhex(digest(*parts))
+        return found
+
+    def _value(self, value: object) -> bytes:
+        if hasattr(type(value), "__dataclass_fields__"):
+            return self._record(value)
+        if type(value) is tuple and value and hasattr(type(value[0]), "__dataclass_fields__"):
+            return b"(" + b",".join(self._record(v) for v in value) + b")"
+        return repr(value).encode()
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(record: object) -> tuple[str, ...]:
+    kind = type(record)
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(record))  # type: ignore[arg-type]
+    return names
 
 
 def render_salt(site: SiteInfo, config_digest: str) -> str:
     """What every page depends on besides itself: archivegen, the config, the site info."""
-    return digest(__version__.encode(), config_digest.encode(), value_bytes(site))
-
-
-def page_fingerprint(page: Page, salt: str, templates: dict[str, str]) -> str:
-    """The cache key of one page's output."""
-    template = templates.get(page.template, "") if page.template else ""
-    return digest(salt.encode(), template.encode(), value_bytes(page))
+    return digest(__version__.encode(), config_digest.encode(), repr(site).encode())

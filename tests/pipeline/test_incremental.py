@@ -12,7 +12,7 @@ from archivegen.build import BuildOptions, build_site
 from archivegen.content.loader import load_content
 from archivegen.graph.model import ArticlePage
 from archivegen.graph.site import build_site_graph
-from archivegen.output.cache import cache_path
+from archivegen.output.cache import cache_path, state_path
 
 NOW = BuildOptions(now=datetime(2024, 1, 1, tzinfo=UTC), workers=1)
 
@@ -91,12 +91,18 @@ def test_a_corrupted_cache_is_ignored(make_site: SiteFactory) -> None:
     config = make_site(fillers=10)
     build_site(config, NOW)
     good = tree(config.output_path)
-    data = bytearray(cache_path(config.root).read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    cache_path(config.root).write_bytes(bytes(data))
+    for path in (cache_path(config.root), state_path(config.root)):
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
     report = build_site(config, NOW)
     assert not report.up_to_date and report.rendered == report.pages
     assert report.written == 0 and tree(config.output_path) == good
+    # a torn cache with a good state: an edit makes the cache needed, and it is not trusted
+    cache_path(config.root).write_bytes(cache_path(config.root).read_bytes()[:100])
+    (config.content_path / "filler/artikel-001.md").touch()
+    again = build_site(config, NOW)
+    assert again.rendered == again.pages and tree(config.output_path) == good
 
 
 def test_an_output_changed_by_hand_is_repaired_by_the_next_real_build(
