@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo build serve test check install browser sample format clean
+.PHONY: demo build test check install browser sample format clean
 
 ## demo: install, build the bundled sample archive and serve it on http://127.0.0.1:$(PORT)
 demo: build
@@ -16,13 +16,17 @@ demo: build
 build: $(VENV)/.installed
 	$(BIN)/archivegen build
 
+## sample: regenerate the bundled content/ with the importer itself (seed + IndoSum)
+sample: $(VENV)/.installed
+	$(BIN)/python scripts/make_sample.py
+
 ## test: install what the tests need (Python extras, Debian chromium) and run every check
 test: $(VENV)/.installed-test browser check
 
 ## check: formatting, lint, types, layer contracts, then the test suite (warnings are errors)
 check:
-	$(BIN)/ruff format --check archivegen tests benchmarks
-	$(BIN)/ruff check archivegen tests benchmarks
+	$(BIN)/ruff format --check archivegen tests benchmarks scripts
+	$(BIN)/ruff check archivegen tests benchmarks scripts
 	$(BIN)/mypy archivegen
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q
@@ -48,8 +52,8 @@ browser:
 
 ## format: rewrite code to the project's style
 format: $(VENV)/.installed-test
-	$(BIN)/ruff format archivegen tests benchmarks
-	$(BIN)/ruff check --fix archivegen tests benchmarks
+	$(BIN)/ruff format archivegen tests benchmarks scripts
+	$(BIN)/ruff check --fix archivegen tests benchmarks scripts
 
 clean:
 	rm -rf public .archivegen .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,13 @@ import click
 from archivegen import __version__
 from archivegen.build import BuildOptions, build_site
 from archivegen.config import CONFIG_FILE, load_config
-from archivegen.console import BarProgress, print_build_summary, print_error, say
+from archivegen.console import (
+    BarProgress,
+    print_build_summary,
+    print_error,
+    print_import_report,
+    say,
+)
 from archivegen.errors import ArchivegenError
 from archivegen.scaffold import create_site
 
@@ -110,6 +116,69 @@ def build(
     finally:
         progress.close()
     print_build_summary(report)
+
+
+@main.command("import")
+@click.argument("sources", nargs=-1, required=True)
+@click.option(
+    "--into",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("content"),
+    show_default=True,
+    help="Folder the Markdown articles are written to.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "text", "html", "csv", "jsonl"]),
+    default="auto",
+    show_default=True,
+    help="Input format; auto detects it per file.",
+)
+@click.option("--map", "pairs", multiple=True, help="CSV/JSONL column mapping, e.g. title=judul.")
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A YAML/JSON file mapping article fields to columns.",
+)
+@click.option("--dry-run", is_flag=True, help="Write nothing; print what would happen.")
+@click.option("--force", is_flag=True, help="Overwrite articles edited by hand since their import.")
+@debug_option
+@reports_errors
+def import_(
+    sources: tuple[str, ...],
+    into: Path,
+    fmt: str,
+    pairs: tuple[str, ...],
+    mapping_file: Path | None,
+    dry_run: bool,
+    force: bool,
+    debug: bool,
+) -> None:
+    """Import scraped pages (text dumps, saved HTML, CSV/JSONL) as Markdown articles.
+
+    SOURCES are files, folders (searched recursively) or glob patterns. Importing the same
+    source again changes nothing; exit status 2 means some pages were not imported.
+    """
+    from archivegen.importers import ColumnMapping, import_sources, load_mapping
+
+    mapping = load_mapping(mapping_file) if mapping_file else ColumnMapping.from_pairs(list(pairs))
+    progress = BarProgress()
+    try:
+        report = import_sources(
+            sources,
+            into,
+            fmt=fmt,
+            dry_run=dry_run,
+            force=force,
+            mapping=mapping,
+            progress=progress.counter("Importing"),
+        )
+    finally:
+        progress.close()
+    print_import_report(report, verbose=dry_run)
+    sys.exit(report.exit_code)
 
 
 @main.command()

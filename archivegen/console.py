@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from archivegen.build import BuildReport
 from archivegen.errors import ArchivegenError, ErrorGroup
+
+if TYPE_CHECKING:  # the importers pull in trafilatura: only `archivegen import` pays for it
+    from archivegen.importers import ImportReport
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -43,6 +48,19 @@ class BarProgress:
         if self._bar is not None and self._task is not None:
             self._bar.advance(self._task, count)  # type: ignore[arg-type]
 
+    def counter(self, label: str) -> Callable[[int, int], None]:
+        """A `progress(done, total)` callback that drives one bar."""
+        started = False
+
+        def update(done: int, total: int) -> None:
+            nonlocal started
+            if not started:
+                self.start(label, total)
+                started = True
+            self.advance()
+
+        return update
+
     def close(self) -> None:
         """Take the bars off the screen."""
         if self._bar is not None:
@@ -76,6 +94,19 @@ def print_build_summary(report: BuildReport) -> None:
         markup=False,
         soft_wrap=True,
     )
+
+
+def print_import_report(report: ImportReport, verbose: bool) -> None:
+    """Problems always (file, line, reason); every outcome in a dry run; then the counts."""
+    for outcome in report.outcomes:
+        problem = outcome in report.problems
+        if not (verbose or problem):
+            continue
+        target = f" -> {outcome.target}" if outcome.target else ""
+        reason = f": {outcome.reason}" if outcome.reason else ""
+        line = f"{outcome.status.value}: {outcome.origin}{target}{reason}"
+        (err if problem else out).print(line, markup=False, soft_wrap=True)
+    out.print(report.summary(), markup=False, soft_wrap=True)
 
 
 def print_error(error: ArchivegenError) -> None:

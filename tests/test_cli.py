@@ -66,3 +66,29 @@ def test_output_option_and_version(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "elsewhere" / "index.html").is_file()
     assert run("version", cwd=tmp_path).stdout.startswith("archivegen ")
+
+
+def test_import_then_build(tmp_path: Path) -> None:
+    from sitekit import SHARED
+
+    seed = SHARED / "seed"
+    if not seed.is_dir():
+        import pytest
+
+        pytest.skip(f"the shared seed is absent ({seed})")
+    run("init", "arsip", cwd=tmp_path)
+    site = tmp_path / "arsip"
+    listing = SHARED / "corpus" / "listing-pages" / "rmol_page_1.html"
+    result = run("import", str(seed), str(listing), cwd=site)
+    assert result.returncode == 2  # partial: the listing page is refused
+    assert "refused:" in result.stderr and "not an article" in result.stderr
+    assert "1 imported, 1 refused" in result.stdout
+    again = run("import", str(seed), cwd=site)
+    assert again.returncode == 0 and "1 unchanged" in again.stdout
+    built = run("build", cwd=site)
+    assert built.returncode == 0, built.stderr
+    page = (
+        site
+        / "public/2022/10/04/terus-bertambah-200-ribu-warga-rusia-sudah-kabur-ke-kazakhstan/index.html"
+    )
+    assert "Selasa, 04 Oktober 2022 | 18:23 WIB" in page.read_text(encoding="utf-8")
