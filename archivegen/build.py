@@ -88,11 +88,11 @@ def build_site(
     workers = options.workers or default_workers()
     theme = theme_dirs(config)
     check_output_dir(config.output_path, config.root, [config.content_path, *theme])
-    state = BuildState() if options.clean else load_state(config.root)
+    state = BuildState() if options.clean else load_state(config.root, config.output_path)
     inputs = scan_inputs(config, theme, f"{options.drafts}/{options.future}")
     if is_up_to_date(state, inputs.digest, config.output_path, now):
         return _up_to_date_report(config, state, started)
-    cache = BuildCache() if options.clean else load_cache(config.root)
+    cache = BuildCache() if options.clean else load_cache(config.root, config.output_path)
     progress.start("Loading", len(inputs.articles))
     content, article_cache = load_changed(inputs.articles, config, cache, workers, progress.advance)
     raise_all(content.errors)
@@ -117,7 +117,9 @@ def build_site(
         next_embargo=_next_embargo(content.articles, now, options),
         summary=(len(articles), len(graph.pages)),
     )
-    save_cache(config.root, new_state, BuildCache(article_cache, plan.fingerprints))
+    save_cache(
+        config.root, config.output_path, new_state, BuildCache(article_cache, plan.fingerprints)
+    )
     warnings = list(graph.warnings)
     if content.naive_dates:
         warnings.insert(0, _naive_warning(content.naive_dates, config.timezone))

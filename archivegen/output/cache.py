@@ -46,32 +46,37 @@ class BuildCache:
     pages: dict[str, str] = field(default_factory=dict)  # output path -> page fingerprint
 
 
-def cache_path(root: Path) -> Path:
+def cache_folder(root: Path, output: Path) -> Path:
+    """The cache of one output folder: two configs building elsewhere never share one."""
+    return root / CACHE_DIR / content_hash(str(output.resolve()).encode())[:12]
+
+
+def cache_path(root: Path, output: Path) -> Path:
     """Where a site's build cache lives."""
-    return root / CACHE_DIR / CACHE_FILE
+    return cache_folder(root, output) / CACHE_FILE
 
 
-def state_path(root: Path) -> Path:
+def state_path(root: Path, output: Path) -> Path:
     """Where the small up-to-date record lives (read first, and alone when nothing changed)."""
-    return root / CACHE_DIR / STATE_FILE
+    return cache_folder(root, output) / STATE_FILE
 
 
-def load_state(root: Path) -> BuildState:
+def load_state(root: Path, output: Path) -> BuildState:
     """The last build's state, or an empty one when there is none to trust."""
-    found = _load_checked(state_path(root))
+    found = _load_checked(state_path(root, output))
     return found if isinstance(found, BuildState) else BuildState()
 
 
-def load_cache(root: Path) -> BuildCache:
+def load_cache(root: Path, output: Path) -> BuildCache:
     """The last build's cache, or an empty one when there is none to trust."""
-    found = _load_checked(cache_path(root))
+    found = _load_checked(cache_path(root, output))
     return found if isinstance(found, BuildCache) else BuildCache()
 
 
-def save_cache(root: Path, state: BuildState, cache: BuildCache) -> None:
+def save_cache(root: Path, output: Path, state: BuildState, cache: BuildCache) -> None:
     """Write cache then state, each atomically: a state never vouches for a missing cache."""
-    _save_checked(cache_path(root), cache)
-    _save_checked(state_path(root), state)
+    _save_checked(cache_path(root, output), cache)
+    _save_checked(state_path(root, output), state)
 
 
 def _load_checked(path: Path) -> object:

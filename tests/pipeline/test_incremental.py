@@ -91,7 +91,10 @@ def test_a_corrupted_cache_is_ignored(make_site: SiteFactory) -> None:
     config = make_site(fillers=10)
     build_site(config, NOW)
     good = tree(config.output_path)
-    for path in (cache_path(config.root), state_path(config.root)):
+    for path in (
+        cache_path(config.root, config.output_path),
+        state_path(config.root, config.output_path),
+    ):
         data = bytearray(path.read_bytes())
         data[len(data) // 2] ^= 0xFF
         path.write_bytes(bytes(data))
@@ -99,7 +102,9 @@ def test_a_corrupted_cache_is_ignored(make_site: SiteFactory) -> None:
     assert not report.up_to_date and report.rendered == report.pages
     assert report.written == 0 and tree(config.output_path) == good
     # a torn cache with a good state: an edit makes the cache needed, and it is not trusted
-    cache_path(config.root).write_bytes(cache_path(config.root).read_bytes()[:100])
+    cache_path(config.root, config.output_path).write_bytes(
+        cache_path(config.root, config.output_path).read_bytes()[:100]
+    )
     (config.content_path / "filler/artikel-001.md").touch()
     again = build_site(config, NOW)
     assert again.rendered == again.pages and tree(config.output_path) == good
