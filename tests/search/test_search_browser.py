@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -53,14 +54,16 @@ def search(page: Any, site_url: str, query: str, extra: str = "") -> None:
     wait_for_status(page, lambda text: "hasil" in text.lower())
 
 
-def wait_for_status(page: Any, done: Any) -> str:
-    """Wait until the status line satisfies `done`; return its text."""
-    page.wait_for_function(
-        "() => !['', 'Mencari…'].includes(document.getElementById('search-status').textContent)"
-    )
-    text: str = page.inner_text("#search-status")
-    assert done(text), text
-    return text
+def wait_for_status(page: Any, done: Callable[[str], bool]) -> str:
+    """Wait until the status line is settled and satisfies `done`; return its text."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        text: str = page.inner_text("#search-status")
+        if text not in ("", "Mencari…") and done(text):
+            return text
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the search status stayed {text!r}")
+        page.wait_for_timeout(50)
 
 
 def result_urls(page: Any) -> list[str]:
@@ -123,6 +126,19 @@ def test_a_filtered_search_can_be_linked(page: Any, site_url: str) -> None:
     ]
     assert page.locator("#search-filter-groups input[value=Olahraga]").is_checked()
     assert page.input_value("#search-input") == "Kazakhstan"
+
+
+def test_filters_alone_browse_the_archive(page: Any, site_url: str) -> None:
+    page.goto(f"{site_url}/cari/?category=Dunia&year=2023")
+    text = wait_for_status(page, lambda t: "saringan" in t)
+    assert text == "1 artikel sesuai saringan"
+    assert page.locator("#search-results .entry-title a").all_inner_texts() == [
+        "Banjir Melanda Kota-Kota di Eropa Tengah"
+    ]
+    page.click("#search-filter-groups .search-clear")
+    wait_for_status(page, lambda t: t.startswith("Ketik kata"))
+    assert page.query_selector_all("#search-results li") == []
+    assert urlsplit(page.url).query == ""
 
 
 def test_no_hits_says_so_in_indonesian(page: Any, site_url: str, watch: Watch) -> None:
