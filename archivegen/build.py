@@ -76,6 +76,7 @@ class BuildReport:
     skipped_future: int = 0
     search: SearchReport | None = None  # None when `search: false` or nothing changed
     up_to_date: bool = False  # True when no input changed and nothing was done
+    timings: tuple[tuple[str, float], ...] = ()  # seconds per step, in order
 
 
 def build_site(
@@ -83,6 +84,7 @@ def build_site(
 ) -> BuildReport:
     """Build the whole site into config.output_path, or raise and leave it untouched."""
     started = time.perf_counter()
+    lap = Stopwatch()
     progress = progress or _Silent()
     now = options.now or datetime.now(UTC)
     workers = options.workers or default_workers()
@@ -92,25 +94,33 @@ def build_site(
     inputs = scan_inputs(config, theme, f"{options.drafts}/{options.future}")
     if is_up_to_date(state, inputs.digest, config.output_path, now):
         return _up_to_date_report(config, state, started)
+    lap("scan")
     cache = BuildCache() if options.clean else load_cache(config.root, config.output_path)
+    lap("cache")
     progress.start("Loading", len(inputs.articles))
     content, article_cache = load_changed(inputs.articles, config, cache, workers, progress.advance)
     raise_all(content.errors)
+    lap("load")
     articles, drafts, future = select_articles(content.articles, options, now)
     graph = build_site_graph(articles, config)
+    lap("graph")
     renderer = Renderer(graph.site, template_dirs(config, theme), theme)
     salt = render_salt(graph.site, config_digest(config, theme))
     with staged(config.output_path, options.clean) as out:
         previous = cache.pages if state.output_manifest_digest == _live_manifest(config) else {}
         fingerprinter = Fingerprinter(salt, template_digests(renderer.env))
         plan = plan_render(graph.pages, previous, out, fingerprinter)
+        lap("plan")
         progress.start("Rendering", len(plan.jobs))
         render_jobs(plan.jobs, renderer, out, workers, progress.advance)
         for relative, data in static_files(config, theme):
             out.write(relative, data)
+        lap("render")
         searched = index_articles(graph, out, config, options, progress) if config.search else None
+        lap("search")
         manifest_digest = out.manifest_digest()
         result = out.commit()
+        lap("commit")
     new_state = BuildState(
         inputs_digest=inputs.digest,
         output_manifest_digest=manifest_digest,
@@ -120,6 +130,7 @@ def build_site(
     save_cache(
         config.root, config.output_path, new_state, BuildCache(article_cache, plan.fingerprints)
     )
+    lap("save cache")
     warnings = list(graph.warnings)
     if content.naive_dates:
         warnings.insert(0, _naive_warning(content.naive_dates, config.timezone))
@@ -136,7 +147,21 @@ def build_site(
         skipped_drafts=drafts,
         skipped_future=future,
         search=searched,
+        timings=tuple(lap.laps),
     )
+
+
+class Stopwatch:
+    """Seconds spent in each step of a build, for the summary and the benchmarks."""
+
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
+        self._last = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((step, now - self._last))
+        self._last = now
 
 
 def is_up_to_date(state: BuildState, inputs_digest: str, output: Path, now: datetime) -> bool:

@@ -94,6 +94,9 @@ def print_build_summary(report: BuildReport) -> None:
         markup=False,
         soft_wrap=True,
     )
+    if report.timings:
+        steps = " · ".join(f"{name} {seconds:.2f}" for name, seconds in report.timings)
+        out.print(f"  time per step (s): {steps}", markup=False, soft_wrap=True)
 
 
 def print_import_report(report: ImportReport, verbose: bool) -> None:

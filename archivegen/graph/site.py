@@ -115,8 +115,8 @@ def make_entry(article: Article, url: str, groupings: dict[str, Grouping]) -> En
         title=article.title,
         url=url,
         date=article.date,
-        category=Link(category.name, category.url),
-        authors=links(groupings["author"].of(article.authors)),
+        category=groupings["category"].links[category.slug],
+        authors=groupings["author"].links_of(article.authors),
         excerpt=article.excerpt,
         image_caption=article.image_caption,
     )
@@ -169,20 +169,15 @@ def article_pages(
             ArticlePage(
                 url=urls[index],
                 article=article,
-                category=Link(category.name, category.url),
-                authors=links(groupings["author"].of(article.authors)),
-                tags=links(tags.of(article.tags)),
+                category=categories.links[category.slug],
+                authors=groupings["author"].links_of(article.authors),
+                tags=tags.links_of(article.tags),
                 previous=older,
                 next=newer,
                 related=tuple(entries[i] for i in related),
             )
         )
     return pages
-
-
-def links(terms: Sequence[Term]) -> tuple[Link, ...]:
-    """Terms as plain links (name and URL)."""
-    return tuple(Link(t.name, t.url) for t in terms)
 
 
 def related_entries(

@@ -10,7 +10,7 @@ from functools import lru_cache
 from archivegen.config import Permalinks
 from archivegen.content.model import Article
 from archivegen.content.slug import slugify
-from archivegen.graph.model import Term
+from archivegen.graph.model import Link, Term
 from archivegen.graph.urls import fill
 
 
@@ -21,11 +21,17 @@ class Grouping:
     kind: str
     terms: dict[str, Term]
     members: dict[str, list[int]]
+    links: dict[str, Link]  # one shared Link per term: pages hold links, not counts
 
     def of(self, names: Sequence[str]) -> tuple[Term, ...]:
         """The terms for some display names (as written in an article)."""
         found = (self.terms.get(term_slug(n)) for n in names)
         return tuple(t for t in found if t is not None)
+
+    def links_of(self, names: Sequence[str]) -> tuple[Link, ...]:
+        """The links for some display names."""
+        found = (self.links.get(term_slug(n)) for n in names)
+        return tuple(link for link in found if link is not None)
 
 
 @lru_cache(maxsize=65536)
@@ -67,7 +73,8 @@ def group_by_term(kind: str, articles: Sequence[Article], pattern: str) -> Group
         )
         for slug, indices in members.items()
     }
-    return Grouping(kind, terms, dict(members))
+    links = {slug: Link(term.name, term.url) for slug, term in terms.items()}
+    return Grouping(kind, terms, dict(members), links)
 
 
 def _most_common(counter: Counter[str]) -> str:

@@ -70,12 +70,14 @@ def _closure_digest(
 
 
 class Fingerprinter:
-    """Fingerprints the pages of one build; shared records are hashed once, not per page.
+    """Fingerprints the pages of one build; shared records are serialized once, not per page.
 
-    A page is a tree of frozen records. Each record is reduced to the `repr` of its plain
-    fields plus the digests of its child records, memoized by identity for the duration
-    of one build (the graph keeps every record alive). An Entry shown on twenty listing
-    pages is thus hashed once; an Article once. Values, never identities, enter a digest.
+    A page is a tree of frozen records. Each record is serialized as its type and its
+    fields (text as UTF-8, other values by `repr`, child records recursively, with
+    separators that cannot occur in UTF-8), memoized by identity for the duration of one
+    build (the graph keeps every record alive): an Entry shown on twenty listing pages is
+    serialized once. Only the page's serialization is hashed. Values, never identities,
+    enter a fingerprint.
     """
 
     def __init__(self, salt: str, templates: dict[str, str]) -> None:
@@ -95,18 +97,21 @@ class Fingerprinter:
             if isinstance(record, Article):
                 # an Article is a pure function of its file's text, its path and the
                 # config (in the salt): no need to walk its rendered body
-                parts = [b"Article", record.content_hash.encode(), record.source_path.encode()]
+                found = b"\xfeA" + record.content_hash.encode() + record.source_path.encode()
             else:
-                parts = [type(record).__qualname__.encode()]
-                parts += [self._value(getattr(record, name)) for name in _field_names(record)]
-            found = self._memo[key] = bytes.fromhex(digest(*parts))
+                fields = [self._value(getattr(record, name)) for name in _field_names(record)]
+                found = b"\xfe" + type(record).__name__.encode() + b"\xff".join(fields) + b"\xfd"
+            self._memo[key] = found
         return found
 
     def _value(self, value: object) -> bytes:
-        if hasattr(type(value), "__dataclass_fields__"):
+        kind = type(value)
+        if kind is str:
+            return value.encode()  # type: ignore[attr-defined, no-any-return]
+        if hasattr(kind, "__dataclass_fields__"):
             return self._record(value)
-        if type(value) is tuple and value and hasattr(type(value[0]), "__dataclass_fields__"):
-            return b"(" + b",".join(self._record(v) for v in value) + b")"
+        if kind is tuple:
+            return b"\xfc" + b"\xfb".join(self._value(v) for v in value) + b"\xfa"  # type: ignore[attr-defined]
         return repr(value).encode()
 
 
