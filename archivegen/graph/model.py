@@ -222,12 +222,24 @@ class SitemapPage:
 
 
 @dataclass(frozen=True, slots=True)
+class NewsSitemapPage:
+    """A Google News sitemap: the articles of the two days up to the newest article."""
+
+    url: str
+    publication: str  # the publication's name, as Google News shows it
+    language: str  # ISO 639 code, as Google News expects (`id`, `en`, `zh-cn`)
+    entries: tuple[Entry, ...]
+    template: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class RobotsPage:
-    """robots.txt, naming the sitemap."""
+    """robots.txt, naming the sitemap (and the news sitemap, if any)."""
 
     url: str = "/robots.txt"
     sitemap_url: str = "/sitemap.xml"
     template: str = ""
+    news_sitemap_url: str | None = None
 
 
 Page = (
@@ -240,5 +252,6 @@ Page = (
     | NotFoundPage
     | FeedPage
     | SitemapPage
+    | NewsSitemapPage
     | RobotsPage
 )

@@ -10,7 +10,7 @@ import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from archivegen.config import SiteConfig
 from archivegen.content.model import Article
@@ -23,6 +23,7 @@ from archivegen.graph.model import (
     Link,
     ListingPage,
     MonthCount,
+    NewsSitemapPage,
     NotFoundPage,
     Page,
     Pager,
@@ -45,6 +46,9 @@ from archivegen.graph.taxonomy import (
 from archivegen.graph.urls import fill, output_path, paged_url
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the sitemap protocol allows
+NEWS_SITEMAP_URL = "/news-sitemap.xml"
+NEWS_WINDOW = timedelta(days=2)  # Google News: articles of the last two days
+NEWS_LIMIT = 1_000  # URLs per news sitemap, as Google News allows
 NAV_SIZE = 8
 
 
@@ -79,7 +83,10 @@ def build_site_graph(articles: Sequence[Article], config: SiteConfig) -> SiteGra
     pages.append(NotFoundPage())
     pages = drop_url_clashes(pages, warnings)
     pages += sitemap_pages(pages, ordered, urls)
-    pages.append(RobotsPage())
+    news = news_sitemap_page(entries, config)
+    if news is not None:
+        pages.append(news)
+    pages.append(RobotsPage(news_sitemap_url=news.url if news else None))
     return SiteGraph(site=site, pages=tuple(pages), warnings=tuple(warnings))
 
 
@@ -373,3 +380,35 @@ def sitemap_pages(
     ]
     index = tuple((p.url, None) for p in parts)
     return [SitemapPage(url="/sitemap.xml", locations=index, is_index=True), *parts]
+
+
+def news_sitemap_page(entries: Sequence[Entry], config: SiteConfig) -> NewsSitemapPage | None:
+    """The Google News sitemap: articles of the two days up to the newest article.
+
+    Measured from the newest article, not the clock, so the graph stays a pure function of
+    the content: equal content gives an equal sitemap, and a rebuild with nothing new leaves
+    it unchanged. A live archive (the newest article is today's) gets exactly Google's "last
+    two days"; a finished archive keeps its last two days listed, which crawlers ignore.
+    """
+    if not entries:
+        return None
+    since = entries[0].date - NEWS_WINDOW
+    recent = []
+    for entry in entries[:NEWS_LIMIT]:  # newest first
+        if entry.date < since:
+            break
+        recent.append(entry)
+    return NewsSitemapPage(
+        url=NEWS_SITEMAP_URL,
+        publication=config.title,
+        language=news_language(config.language),
+        entries=tuple(recent),
+    )
+
+
+def news_language(language: str) -> str:
+    """The ISO 639 code Google News expects: `id`, `en`, and `zh-cn`/`zh-tw` for Chinese."""
+    code = language.replace("_", "-").lower()
+    if code.startswith("zh"):
+        return "zh-tw" if code in ("zh-tw", "zh-hant", "zh-hk") else "zh-cn"
+    return code.split("-")[0]

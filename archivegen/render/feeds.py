@@ -1,14 +1,16 @@
-"""Atom feeds, sitemaps and robots.txt, built as XML trees so they are always well-formed."""
+"""Atom feeds, sitemaps (plain and Google News) and robots.txt, built as XML trees so they are
+always well-formed."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
-from archivegen.graph.model import FeedPage, RobotsPage, SiteInfo, SitemapPage
+from archivegen.graph.model import FeedPage, NewsSitemapPage, RobotsPage, SiteInfo, SitemapPage
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
 EPOCH = "1970-01-01T00:00:00+00:00"
 
 
@@ -60,7 +62,26 @@ def render_sitemap(page: SitemapPage, site: SiteInfo) -> bytes:
 
 def render_robots(page: RobotsPage, site: SiteInfo) -> bytes:
     """robots.txt that allows everything and names the sitemap."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {site.absolute(page.sitemap_url)}\n".encode()
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {site.absolute(page.sitemap_url)}\n"
+    if page.news_sitemap_url:
+        text += f"Sitemap: {site.absolute(page.news_sitemap_url)}\n"
+    return text.encode()
+
+
+def render_news_sitemap(page: NewsSitemapPage, site: SiteInfo) -> bytes:
+    """A Google News sitemap: `news:news` with publication, date and title per article."""
+    root = ET.Element("urlset", xmlns=SITEMAP)
+    root.set("xmlns:news", NEWS)
+    for entry in page.entries:
+        item = ET.SubElement(root, "url")
+        _text(item, "loc", site.absolute(entry.url))
+        news = ET.SubElement(item, "news:news")
+        publication = ET.SubElement(news, "news:publication")
+        _text(publication, "news:name", page.publication)
+        _text(publication, "news:language", page.language)
+        _text(news, "news:publication_date", _w3c(entry.date))
+        _text(news, "news:title", entry.title)
+    return _serialize(root)
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:

@@ -8,9 +8,21 @@ from pathlib import Path
 import jinja2
 
 from archivegen.errors import TemplateError
-from archivegen.graph.model import FeedPage, Page, RobotsPage, SiteInfo, SitemapPage
+from archivegen.graph.model import (
+    FeedPage,
+    NewsSitemapPage,
+    Page,
+    RobotsPage,
+    SiteInfo,
+    SitemapPage,
+)
 from archivegen.render.environment import make_environment
-from archivegen.render.feeds import render_feed, render_robots, render_sitemap
+from archivegen.render.feeds import (
+    render_feed,
+    render_news_sitemap,
+    render_robots,
+    render_sitemap,
+)
 
 
 class Renderer:
@@ -27,6 +39,8 @@ class Renderer:
             return render_feed(page, self.site)
         if isinstance(page, SitemapPage):
             return render_sitemap(page, self.site)
+        if isinstance(page, NewsSitemapPage):
+            return render_news_sitemap(page, self.site)
         if isinstance(page, RobotsPage):
             return render_robots(page, self.site)
         return self.render_template(page.template, page).encode("utf-8")
