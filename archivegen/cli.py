@@ -15,7 +15,10 @@ from archivegen.build import BuildOptions, build_site
 from archivegen.config import CONFIG_FILE, load_config
 from archivegen.console import (
     BarProgress,
+    confirm_deletions,
     print_build_summary,
+    print_check_report,
+    print_deploy_report,
     print_error,
     print_import_report,
     say,
@@ -179,6 +182,46 @@ def import_(
         progress.close()
     print_import_report(report, verbose=dry_run)
     sys.exit(report.exit_code)
+
+
+@main.command()
+@click.argument("target", required=False)
+@config_option
+@click.option(
+    "--dry-run", is_flag=True, help="Print the plan (new, changed, deleted); change nothing."
+)
+@click.option(
+    "--yes", is_flag=True, help="Delete remote files the site no longer has without asking."
+)
+@click.option(
+    "--force", is_flag=True, help="Allow deleting more than the target's max_deletes share."
+)
+@debug_option
+@reports_errors
+def deploy(
+    target: str | None, config_path: Path, dry_run: bool, yes: bool, force: bool, debug: bool
+) -> None:
+    """Publish the built site to TARGET (a `deploy:` entry of site.yaml), sending only changes."""
+    from archivegen.deploy import DeployOptions, deploy_site
+
+    config = load_config(config_path)
+    options = DeployOptions(target, dry_run, yes, force, config_file=config_path)
+    print_deploy_report(deploy_site(config, options, confirm_deletions))
+
+
+@main.command()
+@config_option
+@click.option("--external", is_flag=True, help="Also check links to other sites (HEAD requests).")
+@debug_option
+@reports_errors
+def check(config_path: Path, external: bool, debug: bool) -> None:
+    """Check the built site: links, anchors, titles, canonical URLs, feeds and sitemaps."""
+    from archivegen.check import check_site
+
+    config = load_config(config_path)
+    report = check_site(config.output_path, config.base_url, external=external)
+    print_check_report(report)
+    sys.exit(1 if report.errors else 0)
 
 
 @main.command()

@@ -13,6 +13,8 @@ from archivegen.build import BuildReport
 from archivegen.errors import ArchivegenError, ErrorGroup
 
 if TYPE_CHECKING:  # the importers pull in trafilatura: only `archivegen import` pays for it
+    from archivegen.check import CheckReport
+    from archivegen.deploy import DeployPlan, DeployReport
     from archivegen.importers import ImportReport
 
 out = Console(highlight=False)
@@ -128,3 +130,63 @@ def _escape(text: str) -> str:
 def say(message: str) -> None:
     """A plain line for the user."""
     out.print(message, markup=False, soft_wrap=True)
+
+
+LISTED = 20  # paths shown per kind of change before "... and N more"
+
+
+def print_deploy_report(report: DeployReport) -> None:
+    """A deploy's outcome; a dry run also lists the paths it would send and delete."""
+    plan = report.plan
+    counts = (
+        f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.deleted)} deleted, "
+        f"{plan.unchanged} unchanged, {_size(plan.upload_bytes)} "
+        + ("sent" if report.done else "to send")
+    )
+    foreign = f"; {plan.foreign} file(s) there are not ours and stay" if plan.foreign else ""
+    if not report.done and plan.is_empty:
+        say(f"{report.target}: up to date ({report.destination}; {plan.unchanged} files){foreign}")
+    elif not report.done:
+        say(f"Dry run for {report.target} ({report.kind}, {report.destination}): {counts}{foreign}")
+        for mark, paths in (("+", plan.new), ("~", plan.changed), ("-", plan.deleted)):
+            _print_paths(mark, paths)
+        say("Nothing was changed (dry run).")
+    else:
+        say(
+            f"Deployed to {report.target} ({report.kind}, {report.destination}): "
+            f"{counts}{foreign} in {report.seconds:.2f} s"
+        )
+
+
+def confirm_deletions(plan: DeployPlan, destination: str) -> bool:
+    """Ask before deleting remote files; without a terminal to ask on, the answer is no."""
+    err.print(f"{len(plan.deleted)} file(s) would be deleted from {destination}:", markup=False)
+    _print_paths("-", plan.deleted, err)
+    if not sys.stdin.isatty():
+        err.print("no terminal to confirm on: rerun with --yes to delete", markup=False)
+        return False
+    answer = err.input("Delete them? [y/N] ").strip().lower()
+    return answer in ("y", "yes")
+
+
+def print_check_report(report: CheckReport) -> None:
+    """Every problem as `path:line: message`, then the counts."""
+    for problem in report.problems:
+        label = "[red]error:[/red]" if problem.is_error else "[yellow]warning:[/yellow]"
+        err.print(f"{label} {_escape(str(problem))}", markup=True, soft_wrap=True)
+    out.print(report.summary(), markup=False, soft_wrap=True)
+
+
+def _print_paths(mark: str, paths: tuple[str, ...], console: Console = out) -> None:
+    for path in paths[:LISTED]:
+        console.print(f"  {mark} {path}", markup=False, soft_wrap=True)
+    if len(paths) > LISTED:
+        console.print(f"  {mark} ... and {len(paths) - LISTED} more", markup=False)
+
+
+def _size(count: int) -> str:
+    if count < 1024:
+        return f"{count} bytes"
+    if count < 1024 * 1024:
+        return f"{count / 1024:.1f} KB"
+    return f"{count / 1024 / 1024:.1f} MB"

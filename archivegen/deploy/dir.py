@@ -1,0 +1,114 @@
+"""Deploy to a local folder, such as the root an nginx server serves.
+
+Changed files are first copied into a staging folder inside the target (same filesystem),
+then moved into place with os.replace: a reader sees each file old or new, never half
+written, and the site is mixed old/new only for the few milliseconds of the renames.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from archivegen.config import SiteConfig
+from archivegen.deploy.remote import (
+    PRIVATE_PREFIX,
+    REMOTE_MANIFEST,
+    LocalSite,
+    RemoteState,
+    decode_manifest,
+    encode_manifest,
+)
+from archivegen.deploy.targets import DirTarget
+from archivegen.errors import DeployError
+from archivegen.output.atomic import write_atomic
+
+STAGING = f"{PRIVATE_PREFIX}staging"
+
+
+class DirRemote:
+    """A folder on this machine."""
+
+    extra_files: Mapping[str, bytes] = {}
+
+    def __init__(self, target: DirTarget, config: SiteConfig) -> None:
+        self.root = (config.root / target.path).resolve()
+        refuse_overlap(self.root, config)
+
+    def describe(self) -> str:
+        """The folder's absolute path."""
+        return str(self.root)
+
+    def state(self) -> RemoteState:
+        """Our manifest in the folder, and every file the folder holds."""
+        manifest = self.root / REMOTE_MANIFEST
+        data = manifest.read_bytes() if manifest.is_file() else None
+        return RemoteState(decode_manifest(data, str(manifest)), frozenset(self._walk()))
+
+    def upload(self, paths: Sequence[str], site: LocalSite) -> None:
+        """Stage every file, then move them all into place."""
+        staging = self.root / STAGING
+        shutil.rmtree(staging, ignore_errors=True)  # left by an interrupted deploy
+        try:
+            for relative in paths:
+                target = staging / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(site.read(relative))
+            for relative in paths:
+                destination = self.root / relative
+                if destination.is_dir():  # a folder of someone else's where our file goes
+                    raise DeployError(f"{destination} is a folder; cannot put a file there")
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / relative, destination)
+        except OSError as exc:
+            raise DeployError(f"cannot write into {self.root}: {exc}") from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def delete(self, paths: Sequence[str]) -> None:
+        """Remove our files, and the folders they leave empty."""
+        for relative in paths:
+            path = self.root / relative
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                raise DeployError(f"cannot delete {path}: {exc}") from None
+            _prune_empty_parents(path, self.root)
+
+    def commit(self, manifest: Mapping[str, str]) -> None:
+        """Write our manifest last."""
+        write_atomic(self.root / REMOTE_MANIFEST, encode_manifest(manifest))
+
+    def _walk(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        found = []
+        for folder, dirs, files in os.walk(self.root):
+            dirs[:] = [d for d in dirs if not d.startswith(PRIVATE_PREFIX)]
+            base = Path(folder).relative_to(self.root)
+            found += [(base / f).as_posix() for f in files if not f.startswith(PRIVATE_PREFIX)]
+        return found
+
+
+def refuse_overlap(root: Path, config: SiteConfig) -> None:
+    """The target must not hold the site folder, nor overlap its output or content."""
+    site = config.root.resolve()
+    if root == site or root in site.parents:
+        raise DeployError(f"{root} holds the site folder {site}; deploy into a folder of its own")
+    for own in (config.output_path, config.content_path):
+        if root == own or root in own.parents or own in root.parents:
+            raise DeployError(
+                f"{root} overlaps {own}; deploy into a folder of its own (e.g. /var/www/archive)"
+            )
+
+
+def _prune_empty_parents(path: Path, root: Path) -> None:
+    parent = path.parent
+    while parent != root and root in parent.parents:
+        try:
+            parent.rmdir()
+        except OSError:  # not empty (someone else's files, or more of ours): stop here
+            return
+        parent = parent.parent
