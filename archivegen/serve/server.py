@@ -1,0 +1,190 @@
+"""`archivegen serve`: build, serve, watch, rebuild on change, reload the browser.
+
+    watchdog events ──▶ Debouncer (one call per burst) ──▶ build_site ──▶ LiveHub ──▶ tabs (SSE)
+
+Rebuilds are the ordinary incremental `build_site`, run one at a time on the debouncer's
+thread. A failed build leaves the last good site in the output folder (the build only swaps
+in a complete one), so the server keeps serving it and the tabs show the errors on top.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import signal
+import time
+import webbrowser
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Protocol
+
+from archivegen.build import BuildOptions, BuildReport, Progress, build_site
+from archivegen.config import SiteConfig, load_config
+from archivegen.errors import ArchivegenError
+from archivegen.serve.debounce import QUIET_SECONDS, Debouncer
+from archivegen.serve.httpd import PreviewHTTPServer
+from archivegen.serve.live import LiveHub, shown_errors
+from archivegen.serve.watch import Watcher, plan_watch
+
+
+class ServeError(ArchivegenError):
+    """The preview server cannot start (the port is taken, the host unknown)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    """What the command line may change about the preview."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000  # 0: any free port (tests)
+    open_browser: bool = False
+    quiet_seconds: float = QUIET_SECONDS
+    build: BuildOptions = field(default_factory=BuildOptions)
+
+
+class ServeReporter(Progress, Protocol):
+    """Where the preview tells the user what happens (the console; tests record it)."""
+
+    def built(self, report: BuildReport, changes: int) -> None:
+        """A build succeeded; `changes` is the number of changed paths (0: the first build)."""
+
+    def failed(self, error: BaseException, seconds: float) -> None:
+        """A build failed; the last good site is still served."""
+
+    def serving(self, url: str, output: Path) -> None:
+        """The server is up."""
+
+    def warn(self, message: str) -> None:
+        """Something the user should know (a non-loopback address)."""
+
+
+class Preview:
+    """A running preview: HTTP server, watcher and debounced rebuilds; `stop` joins them all."""
+
+    def __init__(self, config_file: Path, options: ServeOptions, reporter: ServeReporter) -> None:
+        self.config_file = config_file.resolve()
+        self.options = options
+        self.reporter = reporter
+        self.config: SiteConfig = load_config(config_file)
+        self._config_broken = False
+        self.hub = LiveHub()
+        self.debouncer = Debouncer(self._rebuild, quiet=options.quiet_seconds)
+        self.watcher = Watcher(self.debouncer.notify)
+        self.http = _listen(options.host, options.port, self)
+
+    @property
+    def url(self) -> str:
+        """Where the preview is served (the bound port, also when 0 was asked for)."""
+        host = self.options.host
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{self.http.server_address[1]}/"
+
+    def output(self) -> Path:
+        """The folder served now (site.yaml may move it)."""
+        return self.config.output_path
+
+    def start(self) -> None:
+        """Build once, then serve and watch. Edits made during the first build are not lost."""
+        if not is_loopback(self.options.host):
+            self.reporter.warn(
+                f"serving on {self.options.host}: other machines on the network can read the "
+                "preview; use the default --host 127.0.0.1 to keep it on this computer"
+            )
+        self.watcher.start(plan_watch(self.config, self.config_file))
+        self._build(changes=0, progress=self.reporter)
+        self.http.start()
+        self.debouncer.start()
+
+    def stop(self) -> None:
+        """Stop watching, finish a running rebuild, stop serving; every thread joined."""
+        self.watcher.stop()
+        self.debouncer.close()
+        self.http.stop()
+
+    def __enter__(self) -> Preview:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def _rebuild(self, changed: frozenset[str]) -> None:
+        """The debouncer's action: reload site.yaml if it changed (or is broken), build."""
+        if str(self.config_file) in changed or self._config_broken:
+            try:
+                self.config = load_config(self.config_file)
+                self._config_broken = False
+            except ArchivegenError as exc:
+                self._config_broken = True
+                self._report_failure(exc, 0.0)
+                return
+        self._build(changes=len(changed), progress=None)
+        self.watcher.replan(plan_watch(self.config, self.config_file))
+
+    def _build(self, changes: int, progress: Progress | None) -> None:
+        started = time.perf_counter()
+        try:
+            report = build_site(self.config, self.options.build, progress)
+        except Exception as exc:  # the server survives every bad edit; the tabs show why
+            self._report_failure(exc, time.perf_counter() - started)
+            return
+        self.hub.built(changed=bool(report.written or report.deleted))
+        self.reporter.built(report, changes)
+
+    def _report_failure(self, error: BaseException, seconds: float) -> None:
+        self.hub.failed(shown_errors(error, self.config.root))
+        self.reporter.failed(error, seconds)
+
+
+def serve_site(config_file: Path, options: ServeOptions, reporter: ServeReporter) -> None:
+    """Build, serve and rebuild on every change until Ctrl-C (or SIGTERM), then stop cleanly."""
+    preview = Preview(config_file, options, reporter)
+    try:
+        preview.start()
+        reporter.serving(preview.url, preview.output())
+        if options.open_browser:
+            webbrowser.open(preview.url)
+        wait_for_interrupt()
+    finally:
+        preview.stop()
+
+
+def wait_for_interrupt() -> None:
+    """Block the main thread until SIGINT or SIGTERM; a second Ctrl-C interrupts at once.
+
+    The handler only sets a flag: render workers forked during a rebuild inherit it, and a
+    worker that took KeyboardInterrupt would leave the rebuild waiting for it forever.
+    """
+    stopping: list[int] = []
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stopping.append(signum)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not stopping:
+            time.sleep(0.2)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this computer can reach (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _listen(host: str, port: int, preview: Preview) -> PreviewHTTPServer:
+    try:
+        return PreviewHTTPServer((host, port), preview.output, preview.hub)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ServeError(
+            f"cannot listen on {host}:{port}: {reason} (another server on that port? try --port)"
+        ) from None
