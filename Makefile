@@ -7,10 +7,10 @@ PORT ?= 8000
 
 .PHONY: demo build test check install browser sample format clean
 
-## demo: install, build the bundled sample archive and serve it on http://127.0.0.1:$(PORT)
-demo: build
-	@echo "Serving public/ on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory public $(PORT)
+## demo: install, build the bundled sample archive, serve it on http://127.0.0.1:$(PORT) and
+## rebuild and reload the browser on every change (archivegen serve)
+demo: $(VENV)/.installed
+	$(BIN)/archivegen serve --port $(PORT)
 
 ## build: install and build the sample archive into public/
 build: $(VENV)/.installed

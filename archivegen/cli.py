@@ -15,6 +15,7 @@ from archivegen.build import BuildOptions, build_site
 from archivegen.config import CONFIG_FILE, load_config
 from archivegen.console import (
     BarProgress,
+    ServeConsole,
     confirm_deletions,
     print_build_summary,
     print_check_report,
@@ -222,6 +223,32 @@ def check(config_path: Path, external: bool, debug: bool) -> None:
     report = check_site(config.output_path, config.base_url, external=external)
     print_check_report(report)
     sys.exit(1 if report.errors else 0)
+
+
+@main.command()
+@config_option
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to serve on.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; any other than loopback exposes the preview to the network.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a web browser.")
+@debug_option
+@reports_errors
+def serve(config_path: Path, port: int, host: str, open_browser: bool, debug: bool) -> None:
+    """Build, serve on http://HOST:PORT/, rebuild on every change and reload the browser."""
+    from archivegen.serve import ServeOptions, serve_site
+
+    options = ServeOptions(host=host, port=port, open_browser=open_browser)
+    serve_site(config_path, options, ServeConsole())
 
 
 @main.command()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -99,6 +101,52 @@ def print_build_summary(report: BuildReport) -> None:
     if report.timings:
         steps = " · ".join(f"{name} {seconds:.2f}" for name, seconds in report.timings)
         out.print(f"  time per step (s): {steps}", markup=False, soft_wrap=True)
+
+
+class ServeConsole(BarProgress):
+    """What `archivegen serve` prints: the first build's bars and summary, a line per rebuild."""
+
+    def built(self, report: BuildReport, changes: int) -> None:
+        """The first build's summary; after that one timed line per rebuild."""
+        self.close()
+        if not changes:
+            print_build_summary(report)
+            return
+        for warning in report.warnings:
+            err.print(f"[yellow]warning:[/yellow] {_escape(warning)}", markup=True, soft_wrap=True)
+        done = (
+            "nothing to rebuild"
+            if report.up_to_date
+            else f"{report.rendered} page(s) rendered, {report.written} file(s) written, "
+            f"{report.deleted} deleted"
+        )
+        steps = " · ".join(f"{name} {seconds:.2f}" for name, seconds in report.timings)
+        say(
+            f"{_clock()} {changes} change(s): {done} in {report.seconds:.2f} s"
+            + (f" ({steps})" if steps else "")
+        )
+
+    def failed(self, error: BaseException, seconds: float) -> None:
+        """A failed rebuild: its errors, and that the last good site is still served."""
+        self.close()
+        if isinstance(error, ArchivegenError):
+            print_error(error)
+        else:
+            err.print(f"[red]error:[/red] {type(error).__name__}: {_escape(str(error))}")
+        say(f"{_clock()} build failed in {seconds:.2f} s; serving the last good site")
+
+    def serving(self, url: str, output: Path) -> None:
+        """Where the preview can be opened."""
+        self.close()
+        say(f"Serving {output} on {url} (rebuilds on every change; Ctrl-C stops)")
+
+    def warn(self, message: str) -> None:
+        """A warning line."""
+        err.print(f"[yellow]warning:[/yellow] {_escape(message)}", markup=True, soft_wrap=True)
+
+
+def _clock() -> str:
+    return datetime.now().strftime("%H:%M:%S")
 
 
 def print_import_report(report: ImportReport, verbose: bool) -> None:
