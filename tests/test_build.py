@@ -75,7 +75,7 @@ def test_listings_are_paginated_newest_first(make_site: SiteFactory) -> None:
     ]
     assert counts == [20, 20, 6]
     assert not (config.output_path / "halaman" / "4").exists()
-    first = page(config, "/").cssselect("li.entry h3 a")[0]
+    first = page(config, "/").cssselect("li.entry .entry-title a")[0]
     assert first.text_content() == "Berita Nomor 44"  # the newest
     # 15 Politik fillers: one page; two authors with 23 and 22 articles: two pages each
     assert len(page(config, "/kategori/politik/").cssselect("li.entry")) == 15

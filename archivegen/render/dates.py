@@ -1,4 +1,4 @@
-"""Localized dates for templates, through Babel: `Selasa, 04 Oktober 2022 | 18:23 WIB`."""
+"""Localized dates and counts for templates, via Babel: `Selasa, 04 Oktober 2022 | 18:23 WIB`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_datetime
+from babel.numbers import format_decimal
 
 # Zone names readers of a language expect, by UTC offset in hours. Indonesia's three zones
 # are named by law (WIB, WITA, WIT); a language without a table shows the time alone.
@@ -65,3 +66,8 @@ def month_name(month: int, language: str, year: int | None = None) -> str:
     """`Oktober` or `Oktober 2022`."""
     name = str(locale_for(language).months["stand-alone"]["wide"][month])
     return f"{name} {year}" if year else name
+
+
+def number(value: int, language: str) -> str:
+    """A count with the language's digit grouping: `1.234` in Indonesian, `1,234` in English."""
+    return str(format_decimal(value, locale=locale_for(language)))

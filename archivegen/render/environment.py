@@ -11,7 +11,7 @@ import jinja2
 from babel.support import NullTranslations
 
 from archivegen.graph.model import SiteInfo
-from archivegen.render import dates
+from archivegen.render import dates, metadata
 from archivegen.render.i18n import load_translations
 
 
@@ -30,7 +30,18 @@ def make_environment(
     env.globals.update(_gettext(load_translations(theme_dirs, site.language)))
     env.filters.update(_filters(site.language))
     env.globals["site"] = site
+    env.globals.update(_metadata(site))
     return env
+
+
+def _metadata(site: SiteInfo) -> dict[str, Any]:
+    """JSON-LD builders and the OpenGraph locale, bound to the site (see render/metadata.py)."""
+    return {
+        "news_article_data": lambda page: metadata.news_article(page, site),
+        "breadcrumb_data": lambda trail: metadata.breadcrumb_list(trail, site),
+        "absolute_url": lambda url: metadata.absolute_url(url, site),
+        "og_locale": metadata.og_locale(site.language),
+    }
 
 
 def _gettext(translations: NullTranslations) -> dict[str, Any]:
@@ -61,6 +72,7 @@ def _filters(language: str) -> dict[str, Any]:
         "short_date": lambda d: dates.short_date(d, language),
         "long_date": lambda d: dates.long_date(d, language),
         "month_name": lambda m, y=None: dates.month_name(m, language, y),
+        "number": lambda n: dates.number(n, language),
         "isodate": lambda d: d.isoformat(timespec="seconds"),
         # UTC, so that a plain string sort (Pagefind's sort) is chronological across zones
         "utc_isodate": lambda d: d.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import rcssmin  # type: ignore[import-untyped]
+
 from archivegen.config import SiteConfig
 from archivegen.errors import ConfigError
 
@@ -40,4 +42,16 @@ def static_files(config: SiteConfig, theme: list[Path]) -> Iterator[tuple[str, b
             relative = "static/" + "/".join(parts)
             if relative not in seen and not any(part.startswith(".") for part in parts):
                 seen.add(relative)
-                yield relative, path.read_bytes()
+                yield relative, minify_static(relative, path.read_bytes())
+
+
+def minify_static(relative: str, data: bytes) -> bytes:
+    """Stylesheets minified (rcssmin; `.min.css` and non-UTF-8 files as they are); others kept."""
+    if not relative.endswith(".css") or relative.endswith(".min.css"):
+        return data
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    minified: str = rcssmin.cssmin(text)
+    return minified.encode("utf-8")
