@@ -43,7 +43,10 @@ class PreviewHTTPServer(ThreadingHTTPServer):
 
     def start(self) -> None:
         """Accept connections on a thread of its own."""
-        self._thread = threading.Thread(target=self.serve_forever, name="archivegen-http")
+        # a short poll interval: `stop` waits for the loop to notice, up to this long
+        self._thread = threading.Thread(
+            target=self.serve_forever, args=(0.05,), name="archivegen-http"
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -52,6 +55,7 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         if self._thread is not None:
             self.shutdown()
             self._thread.join()
+            self._thread = None
         with self._open_lock:
             for connection in self._open:
                 _shut(connection)

@@ -9,7 +9,7 @@
   function element(tag, style, text) {
     var node = document.createElement(tag);
     node.setAttribute("style", style);
-    if (text) node.textContent = text; // never innerHTML: messages quote the user's files
+    if (text) node.textContent = text; // text, never markup: messages quote the user's files
     return node;
   }
 
