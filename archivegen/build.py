@@ -202,7 +202,7 @@ def index_articles(
         if isinstance(page, ArticlePage):
             relative = output_path(page.url)
             # the manifest hash decides reuse; a page is read back only to reindex
-            search.add_file(relative, out.hashes[relative], out.read)
+            search.add_file(relative, out.hashes[relative], out.read, page.search_shard)
     report = search.write(out)
     progress.advance()
     return report

@@ -98,6 +98,15 @@ def print_build_summary(report: BuildReport) -> None:
         markup=False,
         soft_wrap=True,
     )
+    if report.search is not None:
+        search = report.search
+        what = "reused" if search.reused else f"{search.rebuilt_shards} of {search.shards} rebuilt"
+        out.print(
+            f"  search: {search.pages} pages in {search.shards} shard(s), {what}, "
+            f"{search.files} files, {search.bytes / 1e6:.1f} MB",
+            markup=False,
+            soft_wrap=True,
+        )
     if report.timings:
         steps = " · ".join(f"{name} {seconds:.2f}" for name, seconds in report.timings)
         out.print(f"  time per step (s): {steps}", markup=False, soft_wrap=True)
@@ -143,6 +152,10 @@ class ServeConsole(BarProgress):
     def warn(self, message: str) -> None:
         """A warning line."""
         err.print(f"[yellow]warning:[/yellow] {_escape(message)}", markup=True, soft_wrap=True)
+
+    def stopped(self) -> None:
+        """The closing line after Ctrl-C."""
+        say("Stopped.")
 
 
 def _clock() -> str:

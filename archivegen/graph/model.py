@@ -137,6 +137,7 @@ class ArticlePage:
     previous: Entry | None
     next: Entry | None
     related: tuple[Entry, ...]
+    search_shard: str = ""  # which part of the search index holds it: its year (or month)
     template: str = "article.html"
 
 
@@ -188,6 +189,7 @@ class SearchPage:
 
     url: str
     bundle_url: str = "/pagefind/"
+    shards: tuple[str, ...] = ()  # one Pagefind bundle per shard under bundle_url, newest first
     template: str = "search.html"
 
 

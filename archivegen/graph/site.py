@@ -50,6 +50,7 @@ NEWS_SITEMAP_URL = "/news-sitemap.xml"
 NEWS_WINDOW = timedelta(days=2)  # Google News: articles of the last two days
 NEWS_LIMIT = 1_000  # URLs per news sitemap, as Google News allows
 NAV_SIZE = 8
+SEARCH_SHARD_LIMIT = 4000  # articles in a year above which its search shards are months
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,8 @@ def build_site_graph(articles: Sequence[Article], config: SiteConfig) -> SiteGra
     pages += feed_pages(entries, groupings["category"], config)
     pages += redirect_pages(ordered, urls)
     if config.search:
-        pages.append(SearchPage(url=config.permalinks.search))
+        shards = tuple(sorted(set(search_shards(ordered)), reverse=True))
+        pages.append(SearchPage(url=config.permalinks.search, shards=shards))
     pages.append(NotFoundPage())
     pages = drop_url_clashes(pages, warnings)
     pages += sitemap_pages(pages, ordered, urls)
@@ -164,6 +166,7 @@ def article_pages(
     position = {}  # article index -> its position within its category (newest first)
     for members in categories.members.values():
         position.update({index: pos for pos, index in enumerate(members)})
+    shards = search_shards(ordered)
     pages: list[Page] = []
     for index, article in enumerate(ordered):
         category = categories.of((article.category,))[0]
@@ -182,9 +185,25 @@ def article_pages(
                 previous=older,
                 next=newer,
                 related=tuple(entries[i] for i in related),
+                search_shard=shards[index],
             )
         )
     return pages
+
+
+def search_shards(ordered: Sequence[Article]) -> list[str]:
+    """The search-index shard of each article: its year, or its month in a very large year.
+
+    Shards follow the calendar, so a new or edited article changes exactly one shard, and
+    Pagefind's memory is bounded by the largest shard, not the archive.
+    """
+    per_year = Counter(article.date.year for article in ordered)
+    return [
+        f"{a.date.year}-{a.date.month:02d}"
+        if per_year[a.date.year] > SEARCH_SHARD_LIMIT
+        else str(a.date.year)
+        for a in ordered
+    ]
 
 
 def related_entries(

@@ -1,5 +1,10 @@
 """The search index step of a build: collect the article pages, then reuse or rebuild.
 
+The index is sharded: each shard (a year of the archive, or a month of a very large year)
+is its own Pagefind bundle under `pagefind/<shard>/`, reused or rebuilt on its own, and
+merged in the browser (`mergeIndex`). A new or edited article rebuilds one shard, and
+Pagefind's memory is bounded by the largest shard, not by the archive.
+
 Reuse rule: the index is a pure function of (the article pages' bytes, the language, the
 Pagefind version). That fingerprint is stored beside the index (`STATE_FILE`, with the hash
 of every index file). When the next build computes the same fingerprint and the live index
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,7 +32,9 @@ from archivegen.errors import SearchError
 from archivegen.search.runner import pagefind_version, run_pagefind
 
 INDEX_DIR = "pagefind"
-STATE_FILE = f"{INDEX_DIR}/archivegen-index.json"
+STATE_NAME = "archivegen-index.json"
+STATE_FILE = f"{INDEX_DIR}/{STATE_NAME}"  # of the unsharded bundle
+_SHARD_NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
 STATE_VERSION = 1
 
 
@@ -43,8 +51,10 @@ class SearchReport:
     pages: int
     files: int
     bytes: int
-    reused: bool
+    reused: bool  # every shard was reused
     seconds: float
+    shards: int = 1
+    rebuilt_shards: int = 0
 
 
 def file_hash(data: bytes) -> str:
@@ -53,84 +63,75 @@ def file_hash(data: bytes) -> str:
 
 
 class SearchIndexer:
-    """Collects a build's article pages and writes their Pagefind index through a sink."""
+    """Collects a build's article pages by shard and writes each shard's Pagefind bundle."""
 
     def __init__(self, output: Path, language: str, *, reuse: bool = True) -> None:
         """`output` is the live site folder, read only to find the last index to reuse."""
         self.output = output
         self.language = language
         self.reuse = reuse
-        self._readers: dict[str, Callable[[str], bytes]] = {}
-        self._hashes: dict[str, str] = {}
+        self._shards: dict[str, _Shard] = {}
+        self._seen: set[str] = set()
 
-    def add(self, relative: str, html: bytes) -> None:
+    def add(self, relative: str, html: bytes, shard: str = "") -> None:
         """Add one article page, by its path in the output (`2022/10/04/slug/index.html`)."""
-        self.add_file(relative, file_hash(html), lambda _: html)
+        self.add_file(relative, file_hash(html), lambda _: html, shard)
 
-    def add_file(self, relative: str, digest: str, read: Callable[[str], bytes]) -> None:
+    def add_file(
+        self, relative: str, digest: str, read: Callable[[str], bytes], shard: str = ""
+    ) -> None:
         """Add a page known by its content hash; `read(relative)` is called only to reindex.
 
         A build that already hashed its pages (the output manifest) decides reuse without
-        reading a single page back, and holds no page in memory.
+        reading a single page back, and holds no page in memory. `shard` names the bundle
+        (`pagefind/<shard>/`); the default is one bundle at `pagefind/`.
         """
         _check_relative(relative)
-        if relative in self._readers:
+        if shard and not _SHARD_NAME.match(shard):
+            raise SearchError(f"{shard!r} is not a valid search shard name")
+        if relative in self._seen:
             raise SearchError(f"{relative} was added to the search index twice")
-        self._readers[relative] = read
-        self._hashes[relative] = digest
+        self._seen.add(relative)
+        self._shards.setdefault(shard, _Shard(shard)).add(relative, digest, read)
 
-    def fingerprint(self) -> str:
-        """A hash of everything the index depends on."""
-        digest = hashlib.sha256()
-        header = {"v": STATE_VERSION, "pagefind": pagefind_version(), "lang": self.language}
-        digest.update(json.dumps(header, sort_keys=True).encode())
-        for relative in sorted(self._hashes):
-            digest.update(f"\n{relative}\t{self._hashes[relative]}".encode())
-        return digest.hexdigest()
+    def fingerprint(self, shard: str = "") -> str:
+        """A hash of everything one shard's bundle depends on."""
+        found = self._shards.get(shard) or _Shard(shard)
+        return found.fingerprint(self.language)
 
     def write(self, sink: FileSink) -> SearchReport:
-        """Reuse the last index if nothing it depends on changed, else run Pagefind."""
+        """Per shard: reuse the last bundle if nothing it depends on changed, else run Pagefind."""
         started = time.perf_counter()
-        fingerprint = self.fingerprint()
-        previous = self._previous_index(fingerprint) if self.reuse else None
-        if previous is not None:
-            pages, files = previous
-        else:
-            pages, files = self._build_index()
-        for relative, data in sorted(files.items()):
-            sink.write(relative, data)
-        sink.write(STATE_FILE, _state_bytes(fingerprint, pages, files))
+        pages = files = size = rebuilt = 0
+        for name in sorted(self._shards):
+            shard = self._shards[name]
+            fingerprint = shard.fingerprint(self.language)
+            previous = self._previous_index(shard, fingerprint) if self.reuse else None
+            if previous is None:
+                rebuilt += 1
+                count, bundle = shard.build(self.language)
+            else:
+                count, bundle = previous
+            for relative, data in sorted(bundle.items()):
+                sink.write(relative, data)
+            sink.write(shard.state_file, _state_bytes(fingerprint, count, bundle))
+            pages, files, size = pages + count, files + len(bundle), size + _size(bundle)
         return SearchReport(
             pages=pages,
-            files=len(files),
-            bytes=sum(len(data) for data in files.values()),
-            reused=previous is not None,
+            files=files,
+            bytes=size,
+            reused=rebuilt == 0,
             seconds=time.perf_counter() - started,
+            shards=len(self._shards),
+            rebuilt_shards=rebuilt,
         )
 
-    def _build_index(self) -> tuple[int, dict[str, bytes]]:
-        """Run Pagefind over a scratch copy of the article pages; read back its files."""
-        with tempfile.TemporaryDirectory(prefix="archivegen-search-") as scratch:
-            site, bundle = Path(scratch, "site"), Path(scratch, INDEX_DIR)
-            site.mkdir()  # an empty archive still gets a (empty) bundle, so the page loads
-            for relative, read in self._readers.items():
-                target = site / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(read(relative))
-            pages = run_pagefind(site, bundle, self.language)
-            files = {
-                f"{INDEX_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
-                for path in sorted(bundle.rglob("*"))
-                if path.is_file()
-            }
-        if not files:
-            raise SearchError("Pagefind wrote no index files", field="search")
-        return pages, files
-
-    def _previous_index(self, fingerprint: str) -> tuple[int, dict[str, bytes]] | None:
-        """The live index's files, if they were built from the same fingerprint and are intact."""
+    def _previous_index(
+        self, shard: _Shard, fingerprint: str
+    ) -> tuple[int, dict[str, bytes]] | None:
+        """The live bundle's files, if built from the same fingerprint and still intact."""
         try:
-            state = json.loads((self.output / STATE_FILE).read_text(encoding="utf-8"))
+            state = json.loads((self.output / shard.state_file).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
@@ -152,6 +153,52 @@ class SearchIndexer:
                 return None  # edited or half-copied by hand: rebuild rather than trust it
             files[relative] = data
         return pages, files
+
+
+class _Shard:
+    """The article pages of one bundle."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.folder = f"{INDEX_DIR}/{name}" if name else INDEX_DIR
+        self.state_file = f"{self.folder}/{STATE_NAME}"
+        self.readers: dict[str, Callable[[str], bytes]] = {}
+        self.hashes: dict[str, str] = {}
+
+    def add(self, relative: str, digest: str, read: Callable[[str], bytes]) -> None:
+        self.readers[relative] = read
+        self.hashes[relative] = digest
+
+    def fingerprint(self, language: str) -> str:
+        digest = hashlib.sha256()
+        header = {"v": STATE_VERSION, "pagefind": pagefind_version(), "lang": language}
+        digest.update(json.dumps(header, sort_keys=True).encode())
+        for relative in sorted(self.hashes):
+            digest.update(f"\n{relative}\t{self.hashes[relative]}".encode())
+        return digest.hexdigest()
+
+    def build(self, language: str) -> tuple[int, dict[str, bytes]]:
+        """Run Pagefind over a scratch copy of the shard's pages; read back its files."""
+        with tempfile.TemporaryDirectory(prefix="archivegen-search-") as scratch:
+            site, bundle = Path(scratch, "site"), Path(scratch, INDEX_DIR)
+            site.mkdir()
+            for relative, read in self.readers.items():
+                target = site / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(read(relative))
+            pages = run_pagefind(site, bundle, language)
+            files = {
+                f"{self.folder}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+                for path in sorted(bundle.rglob("*"))
+                if path.is_file()
+            }
+        if not files:
+            raise SearchError("Pagefind wrote no index files", field="search")
+        return pages, files
+
+
+def _size(files: dict[str, bytes]) -> int:
+    return sum(len(data) for data in files.values())
 
 
 def _state_bytes(fingerprint: str, pages: int, files: dict[str, bytes]) -> bytes:

@@ -13,7 +13,9 @@ import pytest
 from archivegen.build import BuildOptions, BuildReport, build_site
 from archivegen.config import SiteConfig
 from archivegen.errors import SearchError
-from archivegen.search import STATE_FILE, SearchIndexer
+from archivegen.search import SearchIndexer
+
+SHARDS = ["2019", "2020", "2021", "2022", "2023"]  # the years of the fixture's articles
 
 ARTICLES = 6  # the seed and the five OTHER_ARTICLES of conftest
 SiteFactory = Callable[..., SiteConfig]
@@ -22,6 +24,22 @@ SEED_PAGE = "2022/10/04/terus-bertambah-200-ribu-warga-rusia-sudah-kabur-ke-kaza
 
 def build(config: SiteConfig, clean: bool = False) -> BuildReport:
     return build_site(config, BuildOptions(now=datetime(2024, 1, 1, tzinfo=UTC), clean=clean))
+
+
+def entries(output: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    """Each shard's pagefind-entry.json, by shard name."""
+    return {
+        path.parent.name: json.loads(path.read_bytes())
+        for path in sorted((output / "pagefind").glob("*/pagefind-entry.json"))
+    }
+
+
+def states(output: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    """Each shard's reuse state, by shard name."""
+    return {
+        path.parent.name: json.loads(path.read_bytes())
+        for path in sorted((output / "pagefind").glob("*/archivegen-index.json"))
+    }
 
 
 def index_files(output: Path) -> dict[str, bytes]:
@@ -52,12 +70,16 @@ def test_build_writes_an_index_of_the_articles(make_search_site: SiteFactory) ->
     out = config.output_path
     assert report.search is not None and not report.search.reused
     assert report.search.pages == ARTICLES
-    entry = json.loads((out / "pagefind/pagefind-entry.json").read_bytes())
-    assert entry["languages"]["id"]["page_count"] == ARTICLES
-    assert (out / "pagefind/pagefind.js").is_file()
+    assert (report.search.shards, report.search.rebuilt_shards) == (5, 5)
+    shard_entries = entries(out)
+    assert list(shard_entries) == SHARDS  # one bundle per year
+    assert sum(e["languages"]["id"]["page_count"] for e in shard_entries.values()) == ARTICLES
+    assert all((out / "pagefind" / shard / "pagefind.js").is_file() for shard in SHARDS)
     files = index_files(out)
-    assert report.search.files == len(files) - 1  # all but the state file
-    assert report.search.bytes == sum(len(d) for f, d in files.items() if f != STATE_FILE)
+    state_files = [f for f in files if f.endswith("/archivegen-index.json")]
+    assert len(state_files) == len(SHARDS)
+    assert report.search.files == len(files) - len(state_files)
+    assert report.search.bytes == sum(len(d) for f, d in files.items() if f not in state_files)
     manifest = json.loads((out / ".archivegen-manifest.json").read_bytes())["files"]
     assert set(files) <= set(manifest)  # written through the staged output, tracked
     assert not list(out.parent.glob(".*staging*"))
@@ -77,9 +99,11 @@ def test_only_article_pages_carry_the_search_body(make_search_site: SiteFactory)
     doc = html(out, SEED_PAGE)
     bodies = doc.cssselect("[data-pagefind-body]")
     assert [b.tag for b in bodies] == ["article"]
+    assert bodies[0].get("data-pagefind-filter") == "shard:2022"  # its year's bundle
     filters = {
         el.get("data-pagefind-filter"): el.text_content()
         for el in doc.cssselect("[data-pagefind-filter]")
+        if el.tag != "article"
     }
     assert filters == {
         "category": "Dunia",
@@ -111,6 +135,7 @@ def test_search_page_in_indonesian_and_english(make_search_site: SiteFactory) ->
     assert strings["none"].startswith("Tidak ada hasil untuk “{query}”")
     assert strings["filters"]["category"] == "Kategori"
     assert doc.get_element_by_id("search").get("data-bundle") == "/pagefind/"
+    assert doc.get_element_by_id("search").get("data-shards") == "2023 2022 2021 2020 2019"
     assert "memerlukan JavaScript" in doc.cssselect("noscript")[0].text_content()
 
     english = make_search_site(language="en")
@@ -119,8 +144,8 @@ def test_search_page_in_indonesian_and_english(make_search_site: SiteFactory) ->
     strings = json.loads(doc.get_element_by_id("search-strings").text)
     assert strings["none"].startswith("No results for “{query}”")
     assert strings["results_one"] == "{count} result for “{query}”"
-    entry = json.loads((english.output_path / "pagefind/pagefind-entry.json").read_bytes())
-    assert list(entry["languages"]) == ["en"]
+    for entry in entries(english.output_path).values():
+        assert list(entry["languages"]) == ["en"]
 
 
 def test_a_rebuild_without_article_changes_reuses_the_index(make_search_site: SiteFactory) -> None:
@@ -143,11 +168,16 @@ def test_an_article_edit_rebuilds_the_index(make_search_site: SiteFactory) -> No
     story.write_text(story.read_text(encoding="utf-8") + "\nKata baru: zamrud.\n", "utf-8")
     report = build(config)
     assert report.search is not None and not report.search.reused
+    assert report.search.rebuilt_shards == 1  # only the edited article's year
     after = index_files(config.output_path)
     assert after != before
-    state_before = json.loads(before[STATE_FILE])
-    state_after = json.loads(after[STATE_FILE])
-    assert state_before["fingerprint"] != state_after["fingerprint"]
+    changed = [
+        shard
+        for shard in SHARDS
+        if json.loads(before[f"pagefind/{shard}/archivegen-index.json"])["fingerprint"]
+        != json.loads(after[f"pagefind/{shard}/archivegen-index.json"])["fingerprint"]
+    ]
+    assert changed == ["2023"]  # politik/sidang.md is dated 2023
 
 
 def test_a_clean_build_reindexes(make_search_site: SiteFactory) -> None:

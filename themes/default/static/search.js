@@ -6,6 +6,13 @@
 // and only its text and <mark> elements are copied over.
 //
 // State lives in the URL (?q=…&category=…&year=…&sort=…), so any search can be linked.
+//
+// The index is sharded by year (data-shards, newest first): the first shard's pagefind.js
+// is loaded and the others are merged into it (mergeIndex), so filter counts add up
+// across shards. Pagefind orders merged results by score alone, and a sort's score is a
+// rank within one shard; so a date sort runs one search per shard (a hidden `shard`
+// filter) and concatenates them in shard order: shards are calendar ranges, so the
+// concatenation is the global date order.
 
 const PAGE_SIZE = 10;
 const FILTER_KEYS = ["category", "year", "author", "tag"];
@@ -27,6 +34,7 @@ const groups = document.getElementById("search-filter-groups");
 const state = readUrl();
 const expanded = new Set(); // filter groups showing all their values
 let pagefind = null;
+let shards = []; // shard names, newest first
 let results = [];
 let shown = 0;
 let generation = 0; // bumped by every search; late answers of older searches are dropped
@@ -98,16 +106,26 @@ async function run() {
     return;
   }
   setStatus(strings.searching);
-  const options = { filters };
-  if (SORTS[state.sort]) options.sort = SORTS[state.sort];
-  const search = await pagefind.search(state.q || null, options);
+  const search = await pagefind.search(state.q || null, { filters });
+  const ordered = SORTS[state.sort] ? await sortedAcrossShards(filters) : search.results;
   if (ticket !== generation || search === null) return; // a newer search took over
-  results = search.results;
+  results = ordered;
   shown = 0;
   list.replaceChildren();
   renderFilters(search.filters, search.totalFilters);
   announce(results.length);
   await showMore(ticket);
+}
+
+async function sortedAcrossShards(filters) {
+  const sort = SORTS[state.sort];
+  const order = sort.date === "asc" ? [...shards].reverse() : shards;
+  const perShard = await Promise.all(
+    order.map((shard) =>
+      pagefind.search(state.q || null, { filters: { ...filters, shard: { any: [shard] } }, sort }),
+    ),
+  );
+  return perShard.flatMap((search) => (search ? search.results : []));
 }
 
 function announce(count) {
@@ -249,9 +267,14 @@ async function start() {
   sortSelect.value = state.sort;
   try {
     const bundle = new URL(root.dataset.bundle, window.location.href);
-    pagefind = await import(new URL("pagefind.js", bundle).href);
+    shards = (root.dataset.shards || "").split(/\s+/).filter(Boolean);
+    if (shards.length === 0) throw new Error("the archive has no search index yet");
+    pagefind = await import(new URL(`${shards[0]}/pagefind.js`, bundle).href);
     await pagefind.options({ excerptLength: 30 });
     await pagefind.init();
+    for (const shard of shards.slice(1)) {
+      await pagefind.mergeIndex(new URL(`${shard}/`, bundle).pathname);
+    }
     // Filter data loads lazily; without it the first search reports no filter counts.
     await pagefind.filters();
   } catch (error) {
