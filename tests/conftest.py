@@ -1,11 +1,13 @@
-"""Shared fixtures: small sites written into tmp folders."""
+"""Shared fixtures: small sites written into tmp folders, and a headless Chromium."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browserkit import CHROMIUM, CHROMIUM_ARGS
 from sitekit import SEED_ARTICLE, SiteFactory, filler_articles
 
 from archivegen.config import SiteConfig, load_config
@@ -29,3 +31,17 @@ def make_site(tmp_path: Path) -> SiteFactory:
         return load_config(root / "site.yaml")
 
     return factory
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright (skipped when it is not installed)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run browser tests")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -1,25 +1,22 @@
 """Fixtures for the search tests: a small archive about Kazakhstan and its neighbours,
-built once, served over real HTTP on 127.0.0.1, and a headless Debian Chromium."""
+built once and served over real HTTP on 127.0.0.1 (the browser fixture is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browserkit import serve_folder
 from sitekit import SEED_ARTICLE, write_article
 
 from archivegen.build import BuildOptions, BuildReport, build_site
 from archivegen.config import SiteConfig, load_config
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 NOW = BuildOptions(now=datetime(2024, 1, 1, tzinfo=UTC))
 
 # Three other articles name Kazakhstan (older than the seed, in other categories), two don't.
@@ -111,35 +108,8 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> SiteConfig:
     return config
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(search_site: SiteConfig) -> Iterator[str]:
     """The built site over real HTTP on a free port of 127.0.0.1."""
-    handler = functools.partial(_QuietHandler, directory=str(search_site.output_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Debian's headless Chromium through Playwright (skipped when it is not installed)."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run browser tests")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with serve_folder(search_site.output_path) as url:
+        yield url
