@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo build test check install browser sample format clean
+.PHONY: demo build test check install browser test-deps sample format clean
 
 ## demo: install, build the bundled sample archive, serve it on http://127.0.0.1:$(PORT) and
 ## rebuild and reload the browser on every change (archivegen serve)
@@ -20,8 +20,8 @@ build: $(VENV)/.installed
 sample: $(VENV)/.installed
 	$(BIN)/python scripts/make_sample.py
 
-## test: install what the tests need (Python extras, Debian chromium) and run every check
-test: $(VENV)/.installed-test browser check
+## test: install what the tests need (Python extras, Debian chromium, sshd, rsync, git) and run every check
+test: $(VENV)/.installed-test browser test-deps check
 
 ## check: formatting, lint, types, layer contracts, then the test suite (warnings are errors)
 check:
@@ -49,6 +49,16 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: install Debian's chromium (browser tests will skip)"; fi; }
+
+## test-deps: Debian's openssh-server, rsync and git for the deploy tests (needs root; only the missing)
+DEPLOY_TOOLS := /usr/sbin/sshd:openssh-server /usr/bin/rsync:rsync /usr/bin/git:git
+test-deps:
+	@missing=""; for pair in $(DEPLOY_TOOLS); do \
+	  [ -x "$${pair%%:*}" ] || missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing:$$missing (deploy tests that need them will skip)"; fi; fi
 
 ## format: rewrite code to the project's style
 format: $(VENV)/.installed-test
