@@ -16,8 +16,6 @@ from archivegen.build import BuildOptions, BuildReport
 from archivegen.render.theme import BUNDLED_THEMES
 from archivegen.serve import Preview, ServeOptions
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SEED_URL = "/2022/10/04/terus-bertambah-200-ribu-warga-rusia-sudah-kabur-ke-kazakhstan/"
 SEED_TITLE = "Terus Bertambah, 200 Ribu Warga Rusia Sudah Kabur ke Kazakhstan"
 OTHER_URL = "/2023/02/01/sidang-paripurna-mengesahkan-anggaran/"
@@ -36,6 +34,7 @@ def write_site(root: Path) -> Path:
         "politik/sidang.md",
         body="Dewan mengesahkan anggaran tahun depan.",
         title=OTHER_TITLE,
+        slug="sidang-paripurna-mengesahkan-anggaran",  # fixed: editing the title keeps the URL
         date="2023-02-01T13:00:00+07:00",
         author="Siti Aminah",
         category="Politik",
@@ -78,6 +77,9 @@ class Recorder:
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
+
+    def stopped(self) -> None:
+        pass
 
     @property
     def attempts(self) -> int:

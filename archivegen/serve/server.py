@@ -57,6 +57,9 @@ class ServeReporter(Progress, Protocol):
     def warn(self, message: str) -> None:
         """Something the user should know (a non-loopback address)."""
 
+    def stopped(self) -> None:
+        """The server stopped (Ctrl-C); every thread has ended."""
+
 
 class Preview:
     """A running preview: HTTP server, watcher and debounced rebuilds; `stop` joins them all."""
@@ -70,6 +73,11 @@ class Preview:
         self.hub = LiveHub()
         self.debouncer = Debouncer(self._rebuild, quiet=options.quiet_seconds)
         self.watcher = Watcher(self.debouncer.notify)
+        if not is_loopback(options.host):
+            reporter.warn(
+                f"serving on {options.host}: other machines on the network can read the "
+                "preview; use the default --host 127.0.0.1 to keep it on this computer"
+            )
         self.http = _listen(options.host, options.port, self)
 
     @property
@@ -85,11 +93,6 @@ class Preview:
 
     def start(self) -> None:
         """Build once, then serve and watch. Edits made during the first build are not lost."""
-        if not is_loopback(self.options.host):
-            self.reporter.warn(
-                f"serving on {self.options.host}: other machines on the network can read the "
-                "preview; use the default --host 127.0.0.1 to keep it on this computer"
-            )
         self.watcher.start(plan_watch(self.config, self.config_file))
         self._build(changes=0, progress=self.reporter)
         self.http.start()
@@ -147,6 +150,7 @@ def serve_site(config_file: Path, options: ServeOptions, reporter: ServeReporter
         wait_for_interrupt()
     finally:
         preview.stop()
+    reporter.stopped()
 
 
 def wait_for_interrupt() -> None:
