@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo build test check install browser test-deps sample format clean
+.PHONY: demo build test check install browser test-deps axe sample format clean
 
 ## demo: install, build the bundled sample archive, serve it on http://127.0.0.1:$(PORT) and
 ## rebuild and reload the browser on every change (archivegen serve)
@@ -20,8 +20,8 @@ build: $(VENV)/.installed
 sample: $(VENV)/.installed
 	$(BIN)/python scripts/make_sample.py
 
-## test: install what the tests need (Python extras, Debian chromium, sshd, rsync, git) and run every check
-test: $(VENV)/.installed-test browser test-deps check
+## test: install what the tests need (Python extras, Debian chromium, sshd, rsync, git, axe-core) and run every check
+test: $(VENV)/.installed-test browser test-deps axe check
 
 ## check: formatting, lint, types, layer contracts, then the test suite (warnings are errors)
 check:
@@ -59,6 +59,12 @@ test-deps:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "missing:$$missing (deploy tests that need them will skip)"; fi; fi
+
+## axe: axe-core (npm) for the theme's accessibility tests, into .cache/npm
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	npm install --prefix .cache/npm --no-audit --no-fund --loglevel=error axe-core@4
 
 ## format: rewrite code to the project's style
 format: $(VENV)/.installed-test
