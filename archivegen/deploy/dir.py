@@ -34,7 +34,7 @@ class DirRemote:
     extra_files: Mapping[str, bytes] = {}
 
     def __init__(self, target: DirTarget, config: SiteConfig) -> None:
-        self.root = (config.root / target.path).resolve()
+        self.root = (config.root / Path(target.path).expanduser()).resolve()
         refuse_overlap(self.root, config)
 
     def describe(self) -> str:

@@ -44,6 +44,7 @@ class RsyncRemote:
     def __init__(self, target: RsyncTarget, config: SiteConfig, scratch: Path) -> None:
         self.target = target
         self.dest = _destination(target, config)
+        self.ssh = _ssh_options(target, config.root)
         self.scratch = scratch
         self.files: set[str] = set()  # non-folder entries at the target, from state()
 
@@ -120,7 +121,7 @@ class RsyncRemote:
         return listed
 
     def _run(self, args: list[str], missing_ok: bool = False) -> str:
-        command = ["rsync", *_ssh_options(self.target), *args]
+        command = ["rsync", *self.ssh, *args]
         try:
             done = subprocess.run(
                 command, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False
@@ -149,17 +150,21 @@ def _destination(target: RsyncTarget, config: SiteConfig) -> str:
     return f"{local}/"
 
 
-def _ssh_options(target: RsyncTarget) -> list[str]:
-    """`-e ssh ...` for a remote destination; BatchMode: fail rather than ask for a password."""
+def _ssh_options(target: RsyncTarget, root: Path) -> list[str]:
+    """`-e ssh ...` for a remote destination; BatchMode: fail rather than ask for a password.
+
+    Key and known_hosts paths are taken from the site folder when relative, like every path
+    in site.yaml.
+    """
     if not _REMOTE.match(target.dest):
         return []
     ssh = ["ssh", "-o", "BatchMode=yes"]
     if target.port is not None:
         ssh += ["-p", str(target.port)]
     if target.identity:
-        ssh += ["-i", str(Path(target.identity).expanduser()), "-o", "IdentitiesOnly=yes"]
+        ssh += ["-i", str(root / Path(target.identity).expanduser()), "-o", "IdentitiesOnly=yes"]
     if target.known_hosts:
-        known = Path(target.known_hosts).expanduser()
+        known = root / Path(target.known_hosts).expanduser()
         ssh += ["-o", f"UserKnownHostsFile={known}", "-o", "StrictHostKeyChecking=yes"]
     return ["-e", shlex.join(ssh)]
 
