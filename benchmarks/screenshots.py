@@ -80,14 +80,14 @@ def main() -> None:
         config = load_config(ROOT / "site.yaml", {"output_dir": str(Path(tmp) / "public")})
         build_site(config, BuildOptions(clean=True, now=datetime(2030, 1, 1, tzinfo=UTC)))
         with serve(config.output_path) as base, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-            )
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for name, path in SHOTS.items():
                 for width in SIZES:
                     suffix = "" if width == 1280 else f"-{width}"
                     shoot(browser, base + path, args.out / f"screenshot-{name}{suffix}.png", width)
-            shoot(browser, base + SEED_URL, args.out / "screenshot-article-dark-375.png", 375, "dark")
+            shoot(
+                browser, base + SEED_URL, args.out / "screenshot-article-dark-375.png", 375, "dark"
+            )
             browser.close()
 
 
