@@ -131,8 +131,14 @@ class S3Remote:
     def upload(self, paths: Sequence[str], site: LocalSite) -> None:
         """PUT the files, several at a time."""
         with _boto_errors(self.target), ThreadPoolExecutor(UPLOAD_THREADS) as pool:
-            for _ in pool.map(lambda p: self._put(p, site.read(p)), paths):
-                pass
+            futures = [pool.submit(self._put, p, site) for p in paths]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:
+                for future in futures:  # fail fast: do not send the rest after an error
+                    future.cancel()
+                raise
 
     def delete(self, paths: Sequence[str]) -> None:
         """DeleteObjects in batches; any key it could not delete is an error."""
@@ -171,7 +177,8 @@ class S3Remote:
         compress = self.target.gzip and content_type.startswith(COMPRESSIBLE)
         return Headers(content_type, cache, compress)
 
-    def _put(self, path: str, data: bytes) -> None:
+    def _put(self, path: str, site: LocalSite) -> None:
+        data = site.read(path)
         headers = self.headers(path)
         extra: dict[str, str] = {"ContentType": headers.content_type}
         if headers.cache_control:

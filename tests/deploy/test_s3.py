@@ -102,6 +102,7 @@ def test_changed_header_rules_resend_the_files_they_touch(
 def test_interrupted_upload_finishes_on_rerun(
     kit: DeployKit, s3_server: S3Server, bucket: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from archivegen.deploy.remote import LocalSite
     from archivegen.deploy.s3 import S3Remote
 
     kit.set_targets(target(s3_server, bucket))
@@ -109,14 +110,14 @@ def test_interrupted_upload_finishes_on_rerun(
     sent: list[str] = []
     real_put = S3Remote._put
 
-    def put_then_fail(self: S3Remote, path: str, data: bytes) -> None:
+    def put_then_fail(self: S3Remote, path: str, site: LocalSite) -> None:
         if len(sent) >= 5:
             raise KeyboardInterrupt  # the connection drops midway
         sent.append(path)
-        real_put(self, path, data)
+        real_put(self, path, site)
 
     with monkeypatch.context() as patch:
-        patch.setattr("archivegen.deploy.s3.UPLOAD_THREADS", 1)
+        patch.setattr("archivegen.deploy.s3.UPLOAD_THREADS", 2)
         patch.setattr(S3Remote, "_put", put_then_fail)
         with pytest.raises(KeyboardInterrupt):
             kit.deploy()
