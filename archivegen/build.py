@@ -203,7 +203,7 @@ def index_articles(
             relative = output_path(page.url)
             # the manifest hash decides reuse; a page is read back only to reindex
             search.add_file(relative, out.hashes[relative], out.read, page.search_shard)
-    report = search.write(out)
+    report = search.write(out, workers=options.workers or default_workers())
     progress.advance()
     return report
 

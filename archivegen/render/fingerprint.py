@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 import jinja2
 from jinja2 import meta
 
 from archivegen import __version__
 from archivegen.content.model import Article
-from archivegen.graph.model import Page, SiteInfo
+from archivegen.graph.model import Entry, Link, Page, SiteInfo
 
 
 def digest(*parts: bytes) -> str:
@@ -94,10 +96,9 @@ class Fingerprinter:
         key = id(record)
         found = self._memo.get(key)
         if found is None:
-            if isinstance(record, Article):
-                # an Article is a pure function of its file's text, its path and the
-                # config (in the salt): no need to walk its rendered body
-                found = b"\xfeA" + record.content_hash.encode() + record.source_path.encode()
+            fast = _FAST.get(type(record))
+            if fast is not None:
+                found = fast(self, record)
             else:
                 fields = [self._value(getattr(record, name)) for name in _field_names(record)]
                 found = b"\xfe" + type(record).__name__.encode() + b"\xff".join(fields) + b"\xfd"
@@ -114,6 +115,40 @@ class Fingerprinter:
             return b"\xfc" + b"\xfb".join(self._value(v) for v in value) + b"\xfa"  # type: ignore[attr-defined]
         return repr(value).encode()
 
+
+def _article(_: Fingerprinter, record: Article) -> bytes:
+    # an Article is a pure function of its file's text, its path and the config (in the
+    # salt): no need to walk its rendered body
+    return b"\xfeA" + record.content_hash.encode() + record.source_path.encode()
+
+
+def _link(_: Fingerprinter, record: Link) -> bytes:
+    return f"\x1eL{record.name}\x1f{record.url}\x1d".encode()
+
+
+def _entry(fingerprinter: Fingerprinter, record: Entry) -> bytes:
+    # listings are made of entries: the hottest record, so it is spelled out by hand
+    authors = b"".join(fingerprinter._record(a) for a in record.authors)
+    text = "\x1f".join(
+        (record.title, record.url, repr(record.date), record.excerpt, record.image_caption or "")
+    )
+    return b"\x1eE" + text.encode() + fingerprinter._record(record.category) + authors + b"\x1d"
+
+
+_FAST: dict[type, Callable[[Fingerprinter, Any], bytes]] = {
+    Article: _article,
+    Link: _link,
+    Entry: _entry,
+}
+# The hand-written serializers must see every field: a field added to these records
+# without being added above would leave pages stale, so the import fails instead.
+_COVERED = {
+    Link: {"name", "url"},
+    Entry: {"title", "url", "date", "category", "authors", "excerpt", "image_caption"},
+}
+for _kind, _names in _COVERED.items():
+    if {f.name for f in dataclasses.fields(_kind)} != _names:
+        raise RuntimeError(f"fingerprint.py does not serialize every field of {_kind.__name__}")
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 

@@ -24,6 +24,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -99,23 +100,34 @@ class SearchIndexer:
         found = self._shards.get(shard) or _Shard(shard)
         return found.fingerprint(self.language)
 
-    def write(self, sink: FileSink) -> SearchReport:
-        """Per shard: reuse the last bundle if nothing it depends on changed, else run Pagefind."""
+    def write(self, sink: FileSink, workers: int = 2) -> SearchReport:
+        """Per shard: reuse the last bundle if nothing it depends on changed, else run Pagefind.
+
+        Pagefind indexes a bundle on about one core, so shards are indexed `workers` at
+        a time; memory stays bounded by that many of the largest shard.
+        """
         started = time.perf_counter()
-        pages = files = size = rebuilt = 0
-        for name in sorted(self._shards):
-            shard = self._shards[name]
-            fingerprint = shard.fingerprint(self.language)
-            previous = self._previous_index(shard, fingerprint) if self.reuse else None
-            if previous is None:
-                rebuilt += 1
-                count, bundle = shard.build(self.language)
-            else:
-                count, bundle = previous
-            for relative, data in sorted(bundle.items()):
+        shards = [self._shards[name] for name in sorted(self._shards)]
+        fingerprints = [shard.fingerprint(self.language) for shard in shards]
+        bundles = [
+            self._previous_index(shard, fp) if self.reuse else None
+            for shard, fp in zip(shards, fingerprints, strict=True)
+        ]
+        stale = [i for i, bundle in enumerate(bundles) if bundle is None]
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            built = pool.map(lambda i: shards[i].build(self.language), stale)
+            for position, fresh in zip(stale, built, strict=True):
+                bundles[position] = fresh
+        pages = files = size = 0
+        for shard, fingerprint, found in zip(shards, fingerprints, bundles, strict=True):
+            assert found is not None
+            count, index_files = found
+            for relative, data in sorted(index_files.items()):
                 sink.write(relative, data)
-            sink.write(shard.state_file, _state_bytes(fingerprint, count, bundle))
-            pages, files, size = pages + count, files + len(bundle), size + _size(bundle)
+            sink.write(shard.state_file, _state_bytes(fingerprint, count, index_files))
+            pages, files = pages + count, files + len(index_files)
+            size += _size(index_files)
+        rebuilt = len(stale)
         return SearchReport(
             pages=pages,
             files=files,
