@@ -229,8 +229,9 @@ def related_entries(
         for other in members[max(0, at - limit) : at + limit + 1]:
             if other != index:
                 shared[other] += 1
-    ranked = sorted(shared, key=lambda other: (-shared[other], abs(other - index), other))
-    chosen = ranked[:limit]
+    # most shared tags first, then nearest in time; tuples sort in C, no key function
+    ranked = sorted((-count, abs(other - index), other) for other, count in shared.items())
+    chosen = [other for _, _, other in ranked[:limit]]
     for step in range(1, len(siblings)):
         if len(chosen) >= limit:
             break
