@@ -23,6 +23,7 @@ from archivegen.errors import ConfigError, raise_all
 
 DEFAULT_MAX_DELETES = 0.25
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _SECRET_WORDS = ("secret", "password", "passwd", "token", "credential", "access_key")
 
 
@@ -224,6 +225,8 @@ def _check_values(target: Target) -> list[tuple[str, str]]:
     if isinstance(target, GitTarget) and not re.match(r"^[A-Za-z0-9._/-]+$", target.branch):
         problems.append(("branch", "is not a plain branch name"))
     if isinstance(target, S3Target):
+        if not _BUCKET.match(target.bucket):
+            problems.append(("bucket", "must be 3-63 lowercase letters, digits, '.' or '-'"))
         if ".." in target.prefix.split("/"):
             problems.append(("prefix", "must not contain `..`"))
         if target.endpoint_url and not target.endpoint_url.startswith(("http://", "https://")):

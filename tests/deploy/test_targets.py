@@ -93,6 +93,8 @@ def test_values_are_checked(tmp_path: Path) -> None:
         targets_of(tmp_path, text)
     fields = {e.field for e in info.value.errors}
     assert fields == {"deploy[0].max_deletes", "deploy[1].port"}
+    with pytest.raises(ConfigError, match=r"deploy\[0\]\.bucket: must be 3-63 lowercase"):
+        targets_of(tmp_path, "deploy:\n  - {name: a, kind: s3, bucket: Arsip_Saya}\n")
     with pytest.raises(ConfigError, match="names two targets"):
         targets_of(
             tmp_path,
