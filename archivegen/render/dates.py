@@ -68,6 +68,7 @@ def month_name(month: int, language: str, year: int | None = None) -> str:
     return f"{name} {year}" if year else name
 
 
+@lru_cache(maxsize=4096)
 def number(value: int, language: str) -> str:
     """A count with the language's digit grouping: `1.234` in Indonesian, `1,234` in English."""
     return str(format_decimal(value, locale=locale_for(language)))
