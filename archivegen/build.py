@@ -112,7 +112,7 @@ def build_site(
         plan = plan_render(graph.pages, previous, out, fingerprinter)
         lap("plan")
         progress.start("Rendering", len(plan.jobs))
-        render_jobs(plan.jobs, renderer, out, workers, progress.advance)
+        render_jobs(plan.jobs, renderer, out, config, workers, progress.advance)
         for relative, data in static_files(config, theme):
             out.write(relative, data)
         lap("render")

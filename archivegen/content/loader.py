@@ -13,7 +13,7 @@ from typing import Any
 from archivegen.config import SiteConfig
 from archivegen.content.dates import DateProblem, parse_date
 from archivegen.content.frontmatter import field_lines, parse_front_matter, split_front_matter
-from archivegen.content.markdown import render_markdown
+from archivegen.content.markdown import excerpt_only, render_markdown
 from archivegen.content.model import Article
 from archivegen.content.slug import is_safe_slug, slugify
 from archivegen.errors import ArchivegenError, ContentError
@@ -92,7 +92,7 @@ def collect(outcomes: Iterable[LoadedArticle]) -> ContentSet:
     return ContentSet(tuple(articles), tuple(errors), tuple(naive))
 
 
-def load_article_file(path: Path, config: SiteConfig) -> LoadedArticle:
+def load_article_file(path: Path, config: SiteConfig, with_body: bool = True) -> LoadedArticle:
     """Read one Markdown file into an Article, or into the errors that explain why not."""
     shown = _display_path(path, config.root)
     try:
@@ -105,7 +105,7 @@ def load_article_file(path: Path, config: SiteConfig) -> LoadedArticle:
         message = f"the file is {size}, over the {limit} limit (max_article_bytes in site.yaml)"
         return LoadedArticle(None, (ContentError(message, path=shown),))
     try:
-        return parse_article(decode(data, shown), shown, config)
+        return parse_article(decode(data, shown), shown, config, with_body)
     except ArchivegenError as exc:
         return LoadedArticle(None, (exc,))
 
@@ -124,15 +124,25 @@ def decode(data: bytes, shown: str) -> str:
         ) from None
 
 
-def parse_article(text: str, shown: str, config: SiteConfig) -> LoadedArticle:
-    """Turn the text of one file into an Article; every field problem is reported."""
+def parse_article(
+    text: str, shown: str, config: SiteConfig, with_body: bool = True
+) -> LoadedArticle:
+    """Turn the text of one file into an Article; every field problem is reported.
+
+    `with_body=False` leaves `body_html` empty (only the excerpt is made): a build holds
+    every article in memory but needs each body only while rendering that article's page.
+    """
     parts = split_front_matter(text, shown)
     meta = parse_front_matter(parts.yaml_text, shown)
     fields = _FieldReader(meta, shown, parts.yaml_text, config)
     article_fields = fields.read()
     if fields.errors:
         return LoadedArticle(None, tuple(fields.errors))
-    body_html, excerpt = render_markdown(parts.body, allow_html=config.markdown.allow_html)
+    allow_html = config.markdown.allow_html
+    if with_body:
+        body_html, excerpt = render_markdown(parts.body, allow_html=allow_html)
+    else:
+        body_html, excerpt = "", excerpt_only(parts.body, allow_html=allow_html)
     article = Article(
         source_path=shown,
         body_html=body_html,

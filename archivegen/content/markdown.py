@@ -25,6 +25,20 @@ def render_markdown(text: str, allow_html: bool = False) -> tuple[str, str]:
     return html, excerpt_from_tokens(tokens)
 
 
+def excerpt_only(text: str, allow_html: bool = False, limit: int = EXCERPT_CHARS) -> str:
+    """The excerpt without rendering the whole body: only the opening blocks are parsed.
+
+    A build keeps excerpts in memory for every article but renders bodies only in the
+    worker that writes the article's page; parsing a few hundred characters instead of
+    the whole article keeps loading cheap.
+    """
+    head, rest, blocks = "", text, 0
+    while rest and (len(head) < 3 * limit or blocks < 2):
+        block, _, rest = rest.partition("\n\n")
+        head, blocks = f"{head}\n\n{block}" if head else block, blocks + 1
+    return excerpt_from_tokens(markdown_parser(allow_html).parse(head), limit)
+
+
 def excerpt_from_tokens(tokens: list[Token], limit: int = EXCERPT_CHARS) -> str:
     """The opening paragraphs' text, cut at a word boundary near `limit` characters.
 

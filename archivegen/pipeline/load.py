@@ -49,4 +49,5 @@ def load_changed(
 
 
 def _load_chunk(config: SiteConfig, paths: Sequence[Path]) -> list[LoadedArticle]:
-    return [load_article_file(path, config) for path in paths]
+    # bodies are rendered later, by the worker that writes each article's page
+    return [load_article_file(path, config, with_body=False) for path in paths]

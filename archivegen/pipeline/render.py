@@ -7,11 +7,15 @@ the staging folder and send back only (path, hash, staged?) — never the HTML i
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from archivegen.graph.model import Page
+from archivegen.config import SiteConfig
+from archivegen.content.loader import load_article_file
+from archivegen.errors import ContentError
+from archivegen.graph.model import ArticlePage, Page
 from archivegen.graph.urls import output_path
 from archivegen.output.site import StagedOutput, content_hash
 from archivegen.pipeline.workers import map_chunks
@@ -35,6 +39,7 @@ class _WorkerContext:
     renderer: Renderer
     staging: Path
     out: StagedOutput
+    config: SiteConfig
 
 
 def plan_render(
@@ -62,15 +67,31 @@ def render_jobs(
     jobs: Sequence[tuple[str, Page]],
     renderer: Renderer,
     out: StagedOutput,
+    config: SiteConfig,
     workers: int,
     on_done: Callable[[int], None],
 ) -> None:
     """Render the jobs (in parallel when there are many) and record them in the output."""
-    context = _WorkerContext(renderer, out.staging, out)
+    context = _WorkerContext(renderer, out.staging, out, config)
     for relative, digest, staged in map_chunks(
         _render_chunk, context, jobs, workers, CHUNK, on_done
     ):
         out.record(relative, digest, staged)
+
+
+def with_body(page: ArticlePage, config: SiteConfig) -> ArticlePage:
+    """The page with its article's body rendered, read again from the article's file.
+
+    The build keeps articles without their bodies (100,000 bodies would not fit the memory
+    budget); the file's hash proves it is still the text the rest of the site was built from.
+    """
+    article = page.article
+    full = load_article_file(config.root / article.source_path, config).article
+    if full is None or full.content_hash != article.content_hash:
+        raise ContentError(
+            "changed while the site was being built; build again", path=article.source_path
+        )
+    return dataclasses.replace(page, article=dataclasses.replace(article, body_html=full.body_html))
 
 
 def _render_chunk(
@@ -78,6 +99,8 @@ def _render_chunk(
 ) -> list[tuple[str, str, bool]]:
     results = []
     for relative, page in jobs:
+        if isinstance(page, ArticlePage) and not page.article.body_html:
+            page = with_body(page, context.config)
         data = context.renderer.render(page)
         digest = content_hash(data)
         staged = not context.out.is_current(relative, digest)
