@@ -108,8 +108,9 @@ def build_site(
     salt = render_salt(graph.site, config_digest(config, theme))
     with staged(config.output_path, options.clean) as out:
         previous = cache.pages if state.output_manifest_digest == _live_manifest(config) else {}
-        fingerprinter = Fingerprinter(salt, template_digests(renderer.env))
-        plan = plan_render(graph.pages, previous, out, fingerprinter)
+        plan = plan_render(
+            graph.pages, previous, out, Fingerprinter(salt, template_digests(renderer.env))
+        )
         lap("plan")
         progress.start("Rendering", len(plan.jobs))
         render_jobs(plan.jobs, renderer, out, config, workers, progress.advance)

@@ -10,14 +10,17 @@ ignored whole: the price is one full build, never a wrong site.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import pickle
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from archivegen import __version__
 from archivegen.content.loader import LoadedArticle
-from archivegen.output.atomic import write_atomic
+from archivegen.output.atomic import open_atomic
 from archivegen.output.site import content_hash
 
 CACHE_DIR = ".archivegen"
@@ -79,21 +82,45 @@ def save_cache(root: Path, output: Path, state: BuildState, cache: BuildCache) -
     _save_checked(state_path(root, output), state)
 
 
+# A cache file: the pickled FORMAT line, the pickled value, then the value's digest (hex,
+# TRAILER bytes): written in one streaming pass, so no second copy of a large cache is
+# held in memory, and checked before a single object is unpickled.
+TRAILER = 32
+
+
 def _load_checked(path: Path) -> object:
     try:
-        with path.open("rb") as handle:
-            if pickle.load(handle) != FORMAT:
-                return None
-            expected = pickle.load(handle)
-            body = handle.read()
-        if content_hash(body) != expected:  # a torn or corrupted file
+        data = path.read_bytes()
+        stream = io.BytesIO(data)
+        if pickle.load(stream) != FORMAT:
+            return None
+        body = memoryview(data)[stream.tell() : len(data) - TRAILER]
+        digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+        if digest.encode() != data[-TRAILER:]:  # a torn or corrupted file
             return None
         return pickle.loads(body)
     except Exception:  # any unreadable cache is simply not used
         return None
 
 
+class _HashingWriter(io.RawIOBase):
+    """A file wrapper that hashes what passes through it."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.hash = hashlib.blake2b(digest_size=16)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        self.hash.update(data)
+        return self.handle.write(data)
+
+
 def _save_checked(path: Path, value: object) -> None:
-    body = pickle.dumps(value, protocol=5)
-    header = pickle.dumps(FORMAT, protocol=5) + pickle.dumps(content_hash(body), protocol=5)
-    write_atomic(path, header + body)
+    with open_atomic(path) as handle:
+        pickle.dump(FORMAT, handle, protocol=5)
+        hashing = _HashingWriter(handle)
+        pickle.dump(value, hashing, protocol=5)
+        handle.write(hashing.hash.hexdigest().encode())

@@ -90,20 +90,23 @@ class Fingerprinter:
     def page(self, page: Page) -> str:
         """The cache key of one page's output."""
         template = self.templates.get(page.template, "") if page.template else ""
-        return digest(self.salt, template.encode(), self._record(page))
+        # the page itself is never shared: serialized, hashed and forgotten (memoizing
+        # every page's bytes would hold the whole site in memory)
+        return digest(self.salt, template.encode(), self._serialize(page))
 
     def _record(self, record: object) -> bytes:
         key = id(record)
         found = self._memo.get(key)
         if found is None:
-            fast = _FAST.get(type(record))
-            if fast is not None:
-                found = fast(self, record)
-            else:
-                fields = [self._value(getattr(record, name)) for name in _field_names(record)]
-                found = b"\xfe" + type(record).__name__.encode() + b"\xff".join(fields) + b"\xfd"
-            self._memo[key] = found
+            found = self._memo[key] = self._serialize(record)
         return found
+
+    def _serialize(self, record: object) -> bytes:
+        fast = _FAST.get(type(record))
+        if fast is not None:
+            return fast(self, record)
+        fields = [self._value(getattr(record, name)) for name in _field_names(record)]
+        return b"\xfe" + type(record).__name__.encode() + b"\xff".join(fields) + b"\xfd"
 
     def _value(self, value: object) -> bytes:
         kind = type(value)
