@@ -119,6 +119,15 @@ class StagedOutput:
         self.hashes[relative] = digest
         return True
 
+    def can_keep(self, relative: str, digest: str) -> bool:
+        """True when the live output holds this file with this digest (as `keep` would find)."""
+        return (
+            self.incremental
+            and relative not in self.hashes
+            and self.previous.get(relative) == digest
+            and (self.output / relative).is_file()
+        )
+
     def record(self, relative: str, digest: str, staged: bool) -> None:
         """Note a file another process rendered: staged into `staging`, or found unchanged."""
         if relative in self.hashes:

@@ -249,6 +249,12 @@ class DictSink:
         self.files[relative] = data
         return True
 
+    def can_keep(self, relative: str, digest: str) -> bool:
+        return False  # it has no previous build: bundles are read back and checked instead
+
+    def keep(self, relative: str) -> bool:
+        return False
+
 
 def publish(output: Path, files: dict[str, bytes]) -> None:
     for relative, data in files.items():
