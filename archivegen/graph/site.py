@@ -192,15 +192,19 @@ def article_pages(
 
 
 def search_shards(ordered: Sequence[Article]) -> list[str]:
-    """The search-index shard of each article: its year, or its month in a very large year.
+    """The search-index shard of each article: its year, or its month.
 
     Shards follow the calendar, so a new or edited article changes exactly one shard, and
-    Pagefind's memory is bounded by the largest shard, not the archive.
+    Pagefind's memory is bounded by the largest shard, not the archive. The newest year
+    (relative to the newest article, never the clock) and very large years are split by
+    month: a news archive grows at its newest end, so the shard a new article joins stays
+    small and quick to re-index; older years settle into one shard each.
     """
     per_year = Counter(article.date.year for article in ordered)
+    newest = max(per_year, default=0)
     return [
         f"{a.date.year}-{a.date.month:02d}"
-        if per_year[a.date.year] > SEARCH_SHARD_LIMIT
+        if a.date.year == newest or per_year[a.date.year] > SEARCH_SHARD_LIMIT
         else str(a.date.year)
         for a in ordered
     ]

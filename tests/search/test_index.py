@@ -15,7 +15,8 @@ from archivegen.config import SiteConfig
 from archivegen.errors import SearchError
 from archivegen.search import SearchIndexer
 
-SHARDS = ["2019", "2020", "2021", "2022", "2023"]  # the years of the fixture's articles
+# the fixture's years, and the newest year (2023) by month: where new articles arrive
+SHARDS = ["2019", "2020", "2021", "2022", "2023-02", "2023-09"]
 
 ARTICLES = 6  # the seed and the five OTHER_ARTICLES of conftest
 SiteFactory = Callable[..., SiteConfig]
@@ -70,9 +71,9 @@ def test_build_writes_an_index_of_the_articles(make_search_site: SiteFactory) ->
     out = config.output_path
     assert report.search is not None and not report.search.reused
     assert report.search.pages == ARTICLES
-    assert (report.search.shards, report.search.rebuilt_shards) == (5, 5)
+    assert (report.search.shards, report.search.rebuilt_shards) == (6, 6)
     shard_entries = entries(out)
-    assert list(shard_entries) == SHARDS  # one bundle per year
+    assert list(shard_entries) == SHARDS  # one bundle per shard
     assert sum(e["languages"]["id"]["page_count"] for e in shard_entries.values()) == ARTICLES
     assert all((out / "pagefind" / shard / "pagefind.js").is_file() for shard in SHARDS)
     files = index_files(out)
@@ -135,7 +136,8 @@ def test_search_page_in_indonesian_and_english(make_search_site: SiteFactory) ->
     assert strings["none"].startswith("Tidak ada hasil untuk “{query}”")
     assert strings["filters"]["category"] == "Kategori"
     assert doc.get_element_by_id("search").get("data-bundle") == "/pagefind/"
-    assert doc.get_element_by_id("search").get("data-shards") == "2023 2022 2021 2020 2019"
+    shards = doc.get_element_by_id("search").get("data-shards")
+    assert shards == "2023-09 2023-02 2022 2021 2020 2019"  # newest first
     assert "memerlukan JavaScript" in doc.cssselect("noscript")[0].text_content()
 
     english = make_search_site(language="en")
@@ -177,7 +179,7 @@ def test_an_article_edit_rebuilds_the_index(make_search_site: SiteFactory) -> No
         if json.loads(before[f"pagefind/{shard}/archivegen-index.json"])["fingerprint"]
         != json.loads(after[f"pagefind/{shard}/archivegen-index.json"])["fingerprint"]
     ]
-    assert changed == ["2023"]  # politik/sidang.md is dated 2023
+    assert changed == ["2023-02"]  # politik/sidang.md is dated February 2023
 
 
 def test_a_clean_build_reindexes(make_search_site: SiteFactory) -> None:
