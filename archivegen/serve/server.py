@@ -140,7 +140,7 @@ class Preview:
 
 
 def serve_site(config_file: Path, options: ServeOptions, reporter: ServeReporter) -> None:
-    """Build, serve and rebuild on every change until Ctrl-C (or SIGTERM), then stop cleanly."""
+    """Build, serve and rebuild on every change until Ctrl-C, then stop cleanly."""
     preview = Preview(config_file, options, reporter)
     try:
         preview.start()
@@ -154,24 +154,24 @@ def serve_site(config_file: Path, options: ServeOptions, reporter: ServeReporter
 
 
 def wait_for_interrupt() -> None:
-    """Block the main thread until SIGINT or SIGTERM; a second Ctrl-C interrupts at once.
+    """Block the main thread until Ctrl-C (SIGINT); the caller then stops everything cleanly.
 
-    The handler only sets a flag: render workers forked during a rebuild inherit it, and a
-    worker that took KeyboardInterrupt would leave the rebuild waiting for it forever.
+    The handler only sets a flag, and it is for SIGINT alone. Render workers forked during a
+    rebuild inherit it: a Ctrl-C in the terminal reaches them too, and one that raised
+    KeyboardInterrupt would leave the rebuild waiting for it forever. SIGTERM keeps its default
+    action, which is how the worker pool ends its workers after every parallel render.
     """
     stopping: list[int] = []
 
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stopping.append(signum)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        stopping.append(signum)  # more Ctrl-C while a rebuild finishes change nothing
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
         while not stopping:
             time.sleep(0.2)
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        signal.signal(signal.SIGINT, previous)
 
 
 def is_loopback(host: str) -> bool:
