@@ -8,6 +8,7 @@ builds. Editor temp and backup files (`.x.swp`, `x~`, `.#x`, vim's `4913`) are i
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,6 +101,16 @@ class _Forwarder(FileSystemEventHandler):
                 self.notify(os.fsdecode(raw))
 
 
+class _StopRaceFilter(logging.Filter):
+    """Drops watchdog's harmless complaint when an event arrives while its emitter stops."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "called when the thread is inactive" not in record.getMessage()
+
+
+_STOP_RACE = _StopRaceFilter()
+
+
 class Watcher:
     """A watchdog observer over a WatchPlan; `replan` follows a changed configuration."""
 
@@ -121,6 +132,7 @@ class Watcher:
 
     def stop(self) -> None:
         """Stop the observer and join its threads."""
+        logging.getLogger("watchdog.observers.inotify").addFilter(_STOP_RACE)
         self._observer.stop()
         if self._observer.is_alive():
             self._observer.join()
