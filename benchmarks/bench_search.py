@@ -15,17 +15,12 @@ by the theme), then Debian Chromium (Playwright) opening `/cari/?q=QUERY` over H
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import multiprocessing
 import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +30,10 @@ from urllib.parse import quote
 from archivegen.build import BuildOptions, build_site
 from archivegen.config import SiteConfig, load_config
 from archivegen.search import INDEX_DIR, SearchIndexer
+
+# the test kit's static server: one HTTP fixture for tests, screenshots and benchmarks
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from browserkit import serve_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -173,32 +172,12 @@ def index_size(folder: Path, figures: Figures) -> None:
             figures.used_bytes += size
 
 
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """The site over HTTP on a free port of 127.0.0.1."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def query_bytes(out: Path, search_url: str, q1: str, q2: str, figures: Figures) -> None:
     """Bytes and requests of a first query (cold tab) and of a second one in the same tab."""
     from playwright.sync_api import sync_playwright
 
     log: list[tuple[str, int]] = []
-    with serve(out) as base, sync_playwright() as playwright:
+    with serve_folder(out) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = browser.new_context()
         context.on("requestfinished", lambda request: log.append(_size(request)))

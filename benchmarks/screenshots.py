@@ -13,12 +13,8 @@ first.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
+import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,32 +22,16 @@ from typing import Any
 from archivegen.build import BuildOptions, build_site
 from archivegen.config import load_config
 
+# the test kit's static server: one HTTP fixture for tests, screenshots and benchmarks
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from browserkit import serve_folder
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SEED_URL = "/2022/10/04/terus-bertambah-200-ribu-warga-rusia-sudah-kabur-ke-kazakhstan/"
 SHOTS = {"home": "/", "article": SEED_URL, "search": "/cari/?q=Kazakhstan"}
 SIZES = {1280: 860, 375: 812}  # width: height (a laptop; a common phone)
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """The folder over HTTP on a free port of 127.0.0.1."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def shoot(browser: Any, url: str, target: Path, width: int, scheme: str = "light") -> None:
@@ -79,7 +59,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         config = load_config(ROOT / "site.yaml", {"output_dir": str(Path(tmp) / "public")})
         build_site(config, BuildOptions(clean=True, now=datetime(2030, 1, 1, tzinfo=UTC)))
-        with serve(config.output_path) as base, sync_playwright() as playwright:
+        with serve_folder(config.output_path) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for name, path in SHOTS.items():
                 for width in SIZES:
