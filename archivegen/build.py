@@ -92,7 +92,8 @@ def build_site(
     check_output_dir(config.output_path, config.root, [config.content_path, *theme])
     state = BuildState() if options.clean else load_state(config.root, config.output_path)
     inputs = scan_inputs(config, theme, f"{options.drafts}/{options.future}")
-    if is_up_to_date(state, inputs.digest, config.output_path, now):
+    live_manifest = manifest_file_digest(config.output_path)
+    if is_up_to_date(state, inputs.digest, live_manifest, now):
         return _up_to_date_report(config, state, started)
     lap("scan")
     cache = BuildCache() if options.clean else load_cache(config.root, config.output_path)
@@ -107,7 +108,8 @@ def build_site(
     renderer = Renderer(graph.site, template_dirs(config, theme), theme)
     salt = render_salt(graph.site, config_digest(config, theme))
     with staged(config.output_path, options.clean) as out:
-        previous = cache.pages if state.output_manifest_digest == _live_manifest(config) else {}
+        # page fingerprints describe the output the state vouches for, and only that one
+        previous = cache.pages if state.output_manifest_digest == live_manifest else {}
         plan = plan_render(
             graph.pages, previous, out, Fingerprinter(salt, template_digests(renderer.env))
         )
@@ -165,13 +167,13 @@ class Stopwatch:
         self._last = now
 
 
-def is_up_to_date(state: BuildState, inputs_digest: str, output: Path, now: datetime) -> bool:
+def is_up_to_date(state: BuildState, inputs_digest: str, live_manifest: str, now: datetime) -> bool:
     """True when no input changed, the output is as we left it and no embargo has lifted."""
     if not state.inputs_digest or state.inputs_digest != inputs_digest:
         return False
     if state.next_embargo is not None and now.timestamp() >= state.next_embargo:
         return False
-    return manifest_file_digest(output) == state.output_manifest_digest
+    return live_manifest == state.output_manifest_digest
 
 
 def select_articles(
@@ -218,10 +220,6 @@ def staged(output: Path, clean: bool) -> Iterator[StagedOutput]:
     except BaseException:
         out.abort()
         raise
-
-
-def _live_manifest(config: SiteConfig) -> str:
-    return manifest_file_digest(config.output_path)
 
 
 def _next_embargo(

@@ -110,6 +110,15 @@ def load_article_file(path: Path, config: SiteConfig, with_body: bool = True) ->
         return LoadedArticle(None, (exc,))
 
 
+def render_body(path: Path, config: SiteConfig) -> tuple[str, str]:
+    """An article file's rendered body and the hash of its text (front matter not re-read)."""
+    shown = _display_path(path, config.root)
+    text = decode(path.read_bytes(), shown)
+    body = split_front_matter(text, shown).body
+    html, _ = render_markdown(body, allow_html=config.markdown.allow_html)
+    return html, _text_hash(text)
+
+
 def decode(data: bytes, shown: str) -> str:
     """Decode UTF-8 or raise an error naming the line of the first bad byte."""
     try:
@@ -147,7 +156,7 @@ def parse_article(
         source_path=shown,
         body_html=body_html,
         excerpt=excerpt,
-        content_hash=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(),
+        content_hash=_text_hash(text),
         **article_fields,
     )
     return LoadedArticle(article, (), fields.assumed_timezone)
@@ -257,6 +266,10 @@ class _FieldReader:
                 continue
             good.append(item)
         return tuple(good)
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _display_path(path: Path, root: Path) -> str:

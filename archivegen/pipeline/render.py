@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archivegen.config import SiteConfig
-from archivegen.content.loader import load_article_file
+from archivegen.content.loader import render_body
 from archivegen.errors import ContentError
 from archivegen.graph.model import ArticlePage, Page
 from archivegen.graph.urls import output_path
@@ -86,12 +86,15 @@ def with_body(page: ArticlePage, config: SiteConfig) -> ArticlePage:
     budget); the file's hash proves it is still the text the rest of the site was built from.
     """
     article = page.article
-    full = load_article_file(config.root / article.source_path, config).article
-    if full is None or full.content_hash != article.content_hash:
+    try:
+        body_html, text_hash = render_body(config.root / article.source_path, config)
+    except OSError as exc:
+        raise ContentError(f"cannot be read: {exc.strerror}", path=article.source_path) from None
+    if text_hash != article.content_hash:
         raise ContentError(
             "changed while the site was being built; build again", path=article.source_path
         )
-    return dataclasses.replace(page, article=dataclasses.replace(article, body_html=full.body_html))
+    return dataclasses.replace(page, article=dataclasses.replace(article, body_html=body_html))
 
 
 def _render_chunk(
