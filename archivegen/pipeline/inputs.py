@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from archivegen import __version__
@@ -24,7 +25,7 @@ class BuildInputs:
 def scan_inputs(config: SiteConfig, theme: list[Path], options_key: str) -> BuildInputs:
     """Stamp every input: articles, theme and site templates/static/locale, config, options."""
     articles = scan_article_files(config.content_path)
-    parts = [__version__.encode(), options_key.encode(), pickle.dumps(config, protocol=5)]
+    parts = [code_digest().encode(), options_key.encode(), pickle.dumps(config, protocol=5)]
     parts += [_stamp_line(path, stamp) for path, stamp in articles]
     for folder in [config.root / config.templates_dir, config.root / config.static_dir, *theme]:
         parts += [_stamp_line(path, stamp) for path, stamp in _walk(folder)]
@@ -32,9 +33,22 @@ def scan_inputs(config: SiteConfig, theme: list[Path], options_key: str) -> Buil
 
 
 def config_digest(config: SiteConfig, theme: list[Path]) -> str:
-    """What every page depends on besides templates: the config and the theme's catalogs."""
+    """What every page depends on besides templates: config, theme catalogs, archivegen itself."""
     catalogs = [p.read_bytes() for t in theme for p in sorted(t.glob("locale/*/LC_MESSAGES/*.po"))]
-    return digest(pickle.dumps(config, protocol=5), *catalogs)
+    return digest(code_digest().encode(), pickle.dumps(config, protocol=5), *catalogs)
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """archivegen's version and the stamps of its own source files.
+
+    A release changes the version; an edited checkout (an editable install) changes the
+    stamps: either way, caches made by other code are not trusted, so no page survives a
+    change in the code that rendered it.
+    """
+    package = Path(__file__).resolve().parents[1]
+    stamps = [_stamp_line(path, stamp) for path, stamp in _walk(package) if path.suffix == ".py"]
+    return digest(__version__.encode(), *stamps)
 
 
 def _stamp_line(path: Path, stamp: FileStamp) -> bytes:
