@@ -102,6 +102,22 @@ def assert_plan(plan: DeployPlan, changes: Changes) -> None:
     assert any("berita-nomor-4/" in p for p in plan.deleted)  # the removed article
 
 
+def inodes(folder: Path, paths: list[str]) -> dict[str, int]:
+    """Each file's inode: a file sent again (written and renamed into place) gets a new one."""
+    return {p: (folder / p).stat().st_ino for p in paths}
+
+
+def assert_only_planned_files_replaced(
+    www: Path, first: dict[str, str], before: dict[str, int], changes: Changes
+) -> None:
+    """Exactly the changed files got new inodes; deleted files and their folders are gone."""
+    kept = [p for p in first if p not in changes.deleted]
+    replaced = {p for p, ino in inodes(www, kept).items() if ino != before[p]}
+    assert replaced == set(changes.changed)
+    assert all(not (www / p).exists() for p in changes.deleted)
+    assert not (www / changes.deleted[0]).parent.exists()  # emptied folders go too
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -7,7 +7,6 @@ from the URL slug (else the id's), with each word cased as the article itself wr
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,6 +19,7 @@ from archivegen.importers.boilerplate import is_boilerplate_line
 from archivegen.importers.dates import WIB
 from archivegen.importers.markdown import paragraphs_to_markdown
 from archivegen.importers.model import ImportedArticle, ImportOutcome, Status
+from archivegen.importers.sources import jsonl_records
 
 LICENSE = "CC BY-SA 4.0"
 CREDIT = "IndoSum (Kurniawan & Louvan, 2018), CC BY-SA 4.0"
@@ -44,17 +44,15 @@ def is_indosum_record(record: Mapping[str, object]) -> bool:
 
 def read_indosum(path: Path) -> Iterator[ImportedArticle | ImportOutcome]:
     """Each line of an IndoSum JSONL file as an article, or a failure naming the line."""
-    with path.open(encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            origin = f"{path}:{number}"
-            try:
-                yield indosum_article(json.loads(line), origin)
-            except json.JSONDecodeError as exc:
-                yield ImportOutcome(origin, Status.FAILED, reason=f"not JSON: {exc.msg}")
-            except ImportError_ as exc:
-                yield ImportOutcome(origin, Status.FAILED, reason=exc.message)
+    for item in jsonl_records(path):
+        if isinstance(item, ImportOutcome):
+            yield item
+            continue
+        origin, record = item
+        try:
+            yield indosum_article(record, origin)
+        except ImportError_ as exc:
+            yield ImportOutcome(origin, Status.FAILED, reason=exc.message)
 
 
 def indosum_article(record: object, origin: str) -> ImportedArticle:

@@ -10,6 +10,7 @@ from enum import Enum
 from pathlib import Path
 
 from archivegen.errors import ImportError_
+from archivegen.importers.model import ImportOutcome, Status
 
 # one page is never this big; bigger single pages are refused before parsing (CSV and JSONL
 # files are streamed row by row, so they have no such limit)
@@ -141,3 +142,16 @@ def iter_raw_files(files: Sequence[Path], forced: Format) -> Iterator[RawFile]:
     """Pair each file with its format."""
     for path in files:
         yield RawFile(path, detect_format(path, forced))
+
+
+def jsonl_records(path: Path) -> Iterator[tuple[str, object] | ImportOutcome]:
+    """Each non-blank line of a JSONL file as (origin `path:line`, value), or a failure."""
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            origin = f"{path}:{number}"
+            try:
+                yield origin, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield ImportOutcome(origin, Status.FAILED, reason=f"not JSON: {exc.msg}")

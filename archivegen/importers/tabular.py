@@ -7,7 +7,6 @@ Columns are found by common names (title/judul, date/tanggal_publikasi, content/
 from __future__ import annotations
 
 import csv
-import json
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,6 +21,7 @@ from archivegen.importers.dates import WIB, ZONES, DateParseError, parse_datetim
 from archivegen.importers.markdown import paragraphs_to_markdown
 from archivegen.importers.model import ImportedArticle, ImportOutcome, Status
 from archivegen.importers.people import split_authors
+from archivegen.importers.sources import jsonl_records
 
 # the names scrapers give their columns, most specific first
 _GUESSES: dict[str, tuple[str, ...]] = {
@@ -134,21 +134,16 @@ def read_csv(path: Path, mapping: ColumnMapping) -> Iterator[ImportedArticle | I
 def read_jsonl(path: Path, mapping: ColumnMapping) -> Iterator[ImportedArticle | ImportOutcome]:
     """Each object of a JSONL file as an article, or a failure naming its line."""
     resolved: ColumnMapping | None = None
-    with path.open(encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            origin = f"{path}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield ImportOutcome(origin, Status.FAILED, reason=f"not JSON: {exc.msg}")
-                continue
-            if not isinstance(record, dict):
-                yield ImportOutcome(origin, Status.FAILED, reason="not a JSON object")
-                continue
-            resolved = resolved or resolve_mapping(mapping, record.keys(), str(path))
-            yield row_article({str(k): _flat(v) for k, v in record.items()}, resolved, origin)
+    for item in jsonl_records(path):
+        if isinstance(item, ImportOutcome):
+            yield item
+            continue
+        origin, record = item
+        if not isinstance(record, dict):
+            yield ImportOutcome(origin, Status.FAILED, reason="not a JSON object")
+            continue
+        resolved = resolved or resolve_mapping(mapping, record.keys(), str(path))
+        yield row_article({str(k): _flat(v) for k, v in record.items()}, resolved, origin)
 
 
 def _flat(value: object) -> str:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from deploykit import DeployKit, assert_plan
+from deploykit import DeployKit, assert_only_planned_files_replaced, assert_plan, inodes
 
 from archivegen.deploy.dir import DirRemote
 from archivegen.errors import DeployError
@@ -16,10 +16,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
-
-
-def inodes(folder: Path, paths: list[str]) -> dict[str, int]:
-    return {p: (folder / p).stat().st_ino for p in paths}
 
 
 def test_deploy_change_redeploy(kit: DeployKit, tmp_path: Path) -> None:
@@ -38,12 +34,7 @@ def test_deploy_change_redeploy(kit: DeployKit, tmp_path: Path) -> None:
     report = kit.deploy()
     assert_plan(report.plan, changes)
     # os.replace gives every sent file a new inode: exactly the planned ones changed on disk
-    kept = [p for p in first if p not in changes.deleted]
-    replaced = {p for p, ino in inodes(www, kept).items() if ino != before[p]}
-    assert replaced == set(changes.changed)
-    assert all(not (www / p).exists() for p in changes.deleted)
-    removed_folder = (www / changes.deleted[0]).parent
-    assert not removed_folder.exists()  # the removed article's folder went with it
+    assert_only_planned_files_replaced(www, first, before, changes)
     page = kit.page_of("berita-nomor-2", kit.build())
     assert (www / page).read_bytes() == (kit.output / page).read_bytes()
 

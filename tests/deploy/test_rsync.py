@@ -7,15 +7,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from deploykit import DeployKit, SshServer, assert_plan
+from deploykit import (
+    DeployKit,
+    SshServer,
+    assert_only_planned_files_replaced,
+    assert_plan,
+    inodes,
+)
 
 from archivegen.errors import DeployError
 
 pytestmark = pytest.mark.skipif(shutil.which("rsync") is None, reason="needs rsync (Debian)")
-
-
-def inodes(folder: Path, paths: list[str]) -> dict[str, int]:
-    return {p: (folder / p).stat().st_ino for p in paths}
 
 
 def deploy_twice(kit: DeployKit, www: Path) -> None:
@@ -28,11 +30,7 @@ def deploy_twice(kit: DeployKit, www: Path) -> None:
     report = kit.deploy()
     assert_plan(report.plan, changes)
     # rsync writes each sent file under a temporary name and renames it: a new inode
-    kept = [p for p in first if p not in changes.deleted]
-    replaced = {p for p, ino in inodes(www, kept).items() if ino != before[p]}
-    assert replaced == set(changes.changed)
-    assert all(not (www / p).exists() for p in changes.deleted)
-    assert not (www / changes.deleted[0]).parent.exists()  # emptied folders go too
+    assert_only_planned_files_replaced(www, first, before, changes)
     assert (www / ".archivegen-deploy.json").is_file()
     assert kit.deploy().plan.is_empty
 
