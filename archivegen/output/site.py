@@ -146,8 +146,12 @@ class StagedOutput:
 
     def read(self, relative: str) -> bytes:
         """A file of the site being built: staged if it changed, else the live one."""
+        return self.path_of(relative).read_bytes()
+
+    def path_of(self, relative: str) -> Path:
+        """Where a file of the site being built is now: in staging if it changed, else live."""
         staged = self.staging / relative
-        return staged.read_bytes() if staged.is_file() else (self.output / relative).read_bytes()
+        return staged if staged.is_file() else self.output / relative
 
     def manifest_digest(self) -> str:
         """The digest of the manifest the commit writes (to notice later edits of the output)."""
