@@ -6,8 +6,10 @@ progress goes to the `Progress` the caller hands in, the outcome comes back as a
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,14 +17,16 @@ from pathlib import Path
 from typing import Protocol
 
 from archivegen.config import SiteConfig
+from archivegen.content.loader import FileStamp, LoadedArticle, load_article_file
 from archivegen.content.model import Article
 from archivegen.errors import raise_all
 from archivegen.graph.model import ArticlePage
+from archivegen.graph.patch import GraphIndex, index_graph, patch_graph
 from archivegen.graph.site import SiteGraph, build_site_graph
 from archivegen.graph.urls import output_path
 from archivegen.output.cache import BuildCache, BuildState, load_cache, load_state, save_cache
 from archivegen.output.site import StagedOutput, check_output_dir, manifest_file_digest
-from archivegen.pipeline.inputs import config_digest, scan_inputs
+from archivegen.pipeline.inputs import BuildInputs, config_digest, scan_inputs
 from archivegen.pipeline.load import load_changed
 from archivegen.pipeline.render import plan_render, render_jobs
 from archivegen.pipeline.workers import default_workers
@@ -83,75 +87,260 @@ def build_site(
     config: SiteConfig, options: BuildOptions = BuildOptions(), progress: Progress | None = None
 ) -> BuildReport:
     """Build the whole site into config.output_path, or raise and leave it untouched."""
-    started = time.perf_counter()
-    lap = Stopwatch()
-    progress = progress or _Silent()
-    now = options.now or datetime.now(UTC)
-    workers = options.workers or default_workers()
-    theme = theme_dirs(config)
-    check_output_dir(config.output_path, config.root, [config.content_path, *theme])
-    state = BuildState() if options.clean else load_state(config.root, config.output_path)
-    inputs = scan_inputs(config, theme, f"{options.drafts}/{options.future}")
-    live_manifest = manifest_file_digest(config.output_path)
-    if is_up_to_date(state, inputs.digest, live_manifest, now):
-        return _up_to_date_report(config, state, started)
-    lap("scan")
-    cache = BuildCache() if options.clean else load_cache(config.root, config.output_path)
-    lap("cache")
-    progress.start("Loading", len(inputs.articles))
-    content, article_cache = load_changed(inputs.articles, config, cache, workers, progress.advance)
-    raise_all(content.errors)
-    lap("load")
-    articles, drafts, future = select_articles(content.articles, options, now)
-    graph = build_site_graph(articles, config)
-    lap("graph")
-    renderer = Renderer(graph.site, template_dirs(config, theme), theme)
-    salt = render_salt(graph.site, config_digest(config, theme))
-    with staged(config.output_path, options.clean) as out:
-        # page fingerprints describe the output the state vouches for, and only that one
-        previous = cache.pages if state.output_manifest_digest == live_manifest else {}
-        plan = plan_render(
-            graph.pages, previous, out, Fingerprinter(salt, template_digests(renderer.env))
+    return Builder(config, options).build(progress)
+
+
+@dataclass(slots=True)
+class _Warm:
+    """What the last build of this process knew: the next one starts from it, not from disk."""
+
+    inputs: BuildInputs
+    articles: dict[str, tuple[FileStamp, LoadedArticle]]  # the parse cache, by file
+    graph: SiteGraph
+    relatives: list[str]  # each page's output file, in graph order
+    fingerprints: dict[str, str]
+    renderer: Renderer
+    fingerprinter: tuple[str, dict[str, str]]  # (salt, template digests)
+    static: list[str]  # the static files' output paths
+    hashes: dict[str, str]  # the live manifest
+    state: BuildState
+    naive_dates: tuple[str, ...]
+    index: GraphIndex | None = None  # where each article shows; made on the first edit
+
+
+class Builder:
+    """Builds one site, again and again: each build starts from what the last one learned.
+
+    `archivegen build` makes one build and saves the cache to disk. The preview keeps its
+    Builder: a rebuild reads nothing the process already knows (cache, graph, templates),
+    and when the files that changed are articles whose place in the site did not move (a
+    title, a caption, a body), the last graph is patched, not laid out again, so the cost
+    follows the pages that show the edit, not the size of the archive. Both paths end in the
+    same render, search index and staged commit.
+    """
+
+    def __init__(
+        self, config: SiteConfig, options: BuildOptions = BuildOptions(), *, persist: bool = True
+    ) -> None:
+        """`persist=False` leaves saving the cache to the caller (`save`), off the hot path."""
+        self.config = config
+        self.options = options
+        self.persist = persist
+        self._warm: _Warm | None = None
+        self._unsaved: tuple[BuildState, BuildCache] | None = None
+
+    def build(
+        self, progress: Progress | None = None, changed: Collection[str] | None = None
+    ) -> BuildReport:
+        """Bring the output up to date; `changed`: the files known to have changed, if known.
+
+        Raises, leaving the output untouched, when the content or a template is broken.
+        """
+        started = time.perf_counter()
+        if changed is not None and self._warm is not None:
+            try:
+                report = self._edit(changed, started)
+            except BaseException:
+                self._warm = None  # half-patched: the next build starts from the disk cache
+                raise
+            if report is not None:
+                return report
+        return self._full(progress or _Silent(), started)
+
+    def save(self) -> None:
+        """Write the cache of the last build to disk, if it is not there yet."""
+        if self._unsaved is not None:
+            state, cache = self._unsaved
+            save_cache(self.config.root, self.config.output_path, state, cache)
+            self._unsaved = None
+
+    def _full(self, progress: Progress, started: float) -> BuildReport:
+        config, options = self.config, self.options
+        lap = Stopwatch()
+        now = options.now or datetime.now(UTC)
+        workers = options.workers or default_workers()
+        theme = theme_dirs(config)
+        check_output_dir(config.output_path, config.root, [config.content_path, *theme])
+        warm, self._warm = self._warm, None  # forgotten until this build succeeds
+        if options.clean:
+            state = BuildState()
+        else:
+            state = warm.state if warm else load_state(config.root, config.output_path)
+        inputs = scan_inputs(config, theme, f"{options.drafts}/{options.future}")
+        live_manifest = manifest_file_digest(config.output_path)
+        if is_up_to_date(state, inputs.digest, live_manifest, now):
+            self._warm = warm
+            return _up_to_date_report(config, state, started)
+        lap("scan")
+        if options.clean:
+            cache = BuildCache()
+        elif warm is not None:
+            cache = BuildCache(warm.articles, warm.fingerprints)
+        else:
+            cache = load_cache(config.root, config.output_path)
+        lap("cache")
+        progress.start("Loading", len(inputs.articles))
+        content, article_cache = load_changed(
+            inputs.articles, config, cache, workers, progress.advance
         )
-        lap("plan")
-        progress.start("Rendering", len(plan.jobs))
-        render_jobs(plan.jobs, renderer, out, config, workers, progress.advance)
-        for relative, data in static_files(config, theme):
-            out.write(relative, data)
-        lap("render")
-        searched = index_articles(graph, out, config, options, progress) if config.search else None
-        lap("search")
-        manifest_digest = out.manifest_digest()
-        result = out.commit()
-        lap("commit")
-    new_state = BuildState(
-        inputs_digest=inputs.digest,
-        output_manifest_digest=manifest_digest,
-        next_embargo=_next_embargo(content.articles, now, options),
-        summary=(len(articles), len(graph.pages)),
-    )
-    save_cache(
-        config.root, config.output_path, new_state, BuildCache(article_cache, plan.fingerprints)
-    )
-    lap("save cache")
-    warnings = list(graph.warnings)
-    if content.naive_dates:
-        warnings.insert(0, _naive_warning(content.naive_dates, config.timezone))
-    return BuildReport(
-        articles=len(articles),
-        pages=len(graph.pages),
-        written=result.written,
-        unchanged=result.unchanged,
-        deleted=result.deleted,
-        seconds=time.perf_counter() - started,
-        output=config.output_path,
-        rendered=len(plan.jobs),
-        warnings=tuple(warnings),
-        skipped_drafts=drafts,
-        skipped_future=future,
-        search=searched,
-        timings=tuple(lap.laps),
-    )
+        raise_all(content.errors)
+        lap("load")
+        articles, drafts, future = select_articles(content.articles, options, now)
+        graph = build_site_graph(articles, config)
+        lap("graph")
+        renderer = Renderer(graph.site, template_dirs(config, theme), theme)
+        salt = render_salt(graph.site, config_digest(config, theme))
+        templates = template_digests(renderer.env)
+        with staged(config.output_path, options.clean) as out:
+            # page fingerprints describe the output the state vouches for, and only that one
+            previous = cache.pages if state.output_manifest_digest == live_manifest else {}
+            plan = plan_render(graph.pages, previous, out, Fingerprinter(salt, templates))
+            lap("plan")
+            progress.start("Rendering", len(plan.jobs))
+            render_jobs(plan.jobs, renderer, out, config, workers, progress.advance)
+            static = []
+            for relative, data in static_files(config, theme):
+                out.write(relative, data)
+                static.append(relative)
+            lap("render")
+            searched = (
+                index_articles(graph, out, config, options, progress) if config.search else None
+            )
+            lap("search")
+            manifest_digest = out.manifest_digest()
+            result = out.commit()
+            lap("commit")
+        new_state = BuildState(
+            inputs_digest=inputs.digest,
+            output_manifest_digest=manifest_digest,
+            next_embargo=_next_embargo(content.articles, now, options),
+            summary=(len(articles), len(graph.pages)),
+        )
+        self._warm = _Warm(
+            inputs, article_cache, graph, plan.relatives, plan.fingerprints, renderer,
+            (salt, templates), static, out.hashes, new_state, content.naive_dates,
+        )  # fmt: skip
+        self._finish(new_state, lap)
+        warnings = list(graph.warnings)
+        if content.naive_dates:
+            warnings.insert(0, _naive_warning(content.naive_dates, config.timezone))
+        return BuildReport(
+            articles=len(articles),
+            pages=len(graph.pages),
+            written=result.written,
+            unchanged=result.unchanged,
+            deleted=result.deleted,
+            seconds=time.perf_counter() - started,
+            output=config.output_path,
+            rendered=len(plan.jobs),
+            warnings=tuple(warnings),
+            skipped_drafts=drafts,
+            skipped_future=future,
+            search=searched,
+            timings=tuple(lap.laps),
+        )
+
+    def _edit(self, changed: Collection[str], started: float) -> BuildReport | None:
+        """Rebuild after edits to known article files that leave every article in place.
+
+        None when that does not apply (a new, deleted or moved article, any other file,
+        an error to report, an output changed behind our back): the full build handles it.
+        """
+        warm, config, options = self._warm, self.config, self.options
+        assert warm is not None
+        now = options.now or datetime.now(UTC)
+        lap = Stopwatch()
+        stamps: dict[str, FileStamp] = {}
+        for path in changed:
+            cached = warm.articles.get(path)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                return None
+            if cached is None:
+                return None  # not an article file we know: new, or not an article at all
+            if (stat.st_size, stat.st_mtime_ns) != cached[0]:
+                stamps[path] = (stat.st_size, stat.st_mtime_ns)
+        if warm.state.next_embargo is not None and now.timestamp() >= warm.state.next_embargo:
+            return None
+        if not stamps:
+            return _up_to_date_report(config, warm.state, started)
+        if manifest_file_digest(config.output_path) != warm.state.output_manifest_digest:
+            return None
+        edits, loaded = [], {}
+        for path, stamp in stamps.items():
+            outcome = load_article_file(Path(path), config, with_body=False)
+            old = warm.articles[path][1]
+            if outcome.article is None or old.article is None:
+                return None  # errors are reported by the full build
+            if outcome.assumed_timezone != old.assumed_timezone:
+                return None
+            edits.append((old.article, outcome.article))
+            loaded[path] = (stamp, outcome)
+        lap("load")
+        if warm.index is None:
+            warm.index = index_graph(warm.graph)
+        patched = patch_graph(warm.graph, warm.index, edits, config.permalinks.article)
+        if patched is None:
+            return None
+        graph, touched = patched
+        fingerprints = dict(warm.fingerprints)
+        for position in touched:  # an edited title moves its article to a new address
+            fingerprints.pop(warm.relatives[position], None)
+            warm.relatives[position] = output_path(graph.pages[position].url)
+        lap("graph")
+        with staged(config.output_path, clean=False, previous=warm.hashes) as out:
+            fingerprinter = Fingerprinter(*warm.fingerprinter)
+            jobs = []
+            for position in touched:
+                relative, page = warm.relatives[position], graph.pages[position]
+                fingerprints[relative] = fingerprint = fingerprinter.page(page)
+                if fingerprint != warm.fingerprints.get(relative):
+                    jobs.append((relative, page))
+            rendering = {relative for relative, _ in jobs}
+            for relative in [*warm.relatives, *warm.static]:
+                if relative not in rendering:
+                    out.keep(relative)
+            lap("plan")
+            render_jobs(jobs, warm.renderer, out, config, 1, lambda _: None)
+            lap("render")
+            searched = (
+                index_articles(graph, out, config, options, _Silent()) if config.search else None
+            )
+            lap("search")
+            manifest_digest = out.manifest_digest()
+            result = out.commit()
+            lap("commit")
+        warm.articles.update(loaded)
+        warm.inputs = warm.inputs.restamped(stamps)
+        warm.state = dataclasses.replace(
+            warm.state, inputs_digest=warm.inputs.digest, output_manifest_digest=manifest_digest
+        )
+        warm.graph, warm.fingerprints, warm.hashes = graph, fingerprints, out.hashes
+        self._finish(warm.state, lap)
+        articles, pages = warm.state.summary
+        return BuildReport(
+            articles=articles,
+            pages=pages,
+            written=result.written,
+            unchanged=result.unchanged,
+            deleted=result.deleted,
+            seconds=time.perf_counter() - started,
+            output=config.output_path,
+            rendered=len(jobs),
+            warnings=graph.warnings,
+            search=searched,
+            timings=tuple(lap.laps),
+        )
+
+    def _finish(self, state: BuildState, lap: Stopwatch) -> None:
+        """Remember the cache to save; save it now unless the caller saves it later."""
+        warm = self._warm
+        assert warm is not None
+        self._unsaved = (state, BuildCache(warm.articles, warm.fingerprints))
+        if self.persist:
+            self.save()
+            lap("save cache")
 
 
 class Stopwatch:

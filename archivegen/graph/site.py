@@ -120,12 +120,22 @@ def assign_article_urls(
 def make_entry(article: Article, url: str, groupings: dict[str, Grouping]) -> Entry:
     """The listing view of an article."""
     category = groupings["category"].of((article.category,))[0]
+    return entry_of(
+        article,
+        url,
+        groupings["category"].links[category.slug],
+        groupings["author"].links_of(article.authors),
+    )
+
+
+def entry_of(article: Article, url: str, category: Link, authors: tuple[Link, ...]) -> Entry:
+    """An article's entry, given where its category and author links point."""
     return Entry(
         title=article.title,
         url=url,
         date=article.date,
-        category=groupings["category"].links[category.slug],
-        authors=groupings["author"].links_of(article.authors),
+        category=category,
+        authors=authors,
         excerpt=article.excerpt,
         image_caption=article.image_caption,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from posixpath import normpath
 
 from archivegen.errors import OutputError
@@ -28,6 +29,7 @@ def paged_url(first_url: str, page_pattern: str, number: int) -> str:
     return first_url.rstrip("/") + "/" + fill(page_pattern, n=number)
 
 
+@lru_cache(maxsize=1 << 18)  # pure, and asked again for every page of every build
 def output_path(url: str) -> str:
     """Map a site URL to a file path relative to the output root, refusing any escape.
 

@@ -84,10 +84,14 @@ def read_manifest(output: Path) -> dict[str, str] | None:
 class StagedOutput:
     """Collects a build's files and swaps them into the output folder only on `commit`."""
 
-    def __init__(self, output: Path, clean: bool = False) -> None:
+    def __init__(
+        self, output: Path, clean: bool = False, previous: dict[str, str] | None = None
+    ) -> None:
+        """`previous`: the live manifest's hashes when the caller holds them (else read)."""
         self.output = output.resolve()
         self.staging = self.output.parent / f".{self.output.name}.staging-{os.getpid()}"
-        previous = None if clean else read_manifest(self.output)
+        if previous is None and not clean:
+            previous = read_manifest(self.output)
         self.previous: dict[str, str] = previous or {}
         self.incremental = previous is not None
         self.hashes: dict[str, str] = {}
@@ -110,11 +114,14 @@ class StagedOutput:
         return True
 
     def keep(self, relative: str) -> bool:
-        """Carry a file over from the last build unrendered; False if it cannot be (re-render)."""
+        """Carry a file over from the last build unrendered; False if it cannot be (re-render).
+
+        The manifest is trusted, as the up-to-date check trusts it: a stat per page would
+        cost more than the rest of a one-article rebuild. A file deleted by hand comes back
+        with `--clean` (or when its page changes).
+        """
         digest = self.previous.get(relative)
         if not self.incremental or digest is None or relative in self.hashes:
-            return False
-        if not (self.output / relative).is_file():
             return False
         self.hashes[relative] = digest
         return True

@@ -20,16 +20,29 @@ class BuildInputs:
 
     articles: list[tuple[Path, FileStamp]]
     digest: str
+    others: tuple[tuple[bytes, ...], tuple[bytes, ...]] = ((), ())  # stamps around the articles
+
+    def restamped(self, stamps: dict[str, FileStamp]) -> BuildInputs:
+        """The same inputs with some article files' stamps replaced (a preview's edits)."""
+        articles = [(path, stamps.get(str(path), stamp)) for path, stamp in self.articles]
+        return _inputs(articles, *self.others)
 
 
 def scan_inputs(config: SiteConfig, theme: list[Path], options_key: str) -> BuildInputs:
     """Stamp every input: articles, theme and site templates/static/locale, config, options."""
     articles = scan_article_files(config.content_path)
-    parts = [code_digest().encode(), options_key.encode(), pickle.dumps(config, protocol=5)]
-    parts += [_stamp_line(path, stamp) for path, stamp in articles]
+    head = (code_digest().encode(), options_key.encode(), pickle.dumps(config, protocol=5))
+    tail: list[bytes] = []
     for folder in [config.root / config.templates_dir, config.root / config.static_dir, *theme]:
-        parts += [_stamp_line(path, stamp) for path, stamp in _walk(folder)]
-    return BuildInputs(articles=articles, digest=digest(*parts))
+        tail += [_stamp_line(path, stamp) for path, stamp in _walk(folder)]
+    return _inputs(articles, head, tuple(tail))
+
+
+def _inputs(
+    articles: list[tuple[Path, FileStamp]], head: tuple[bytes, ...], tail: tuple[bytes, ...]
+) -> BuildInputs:
+    lines = [_stamp_line(path, stamp) for path, stamp in articles]
+    return BuildInputs(articles, digest(*head, *lines, *tail), (head, tail))
 
 
 def config_digest(config: SiteConfig, theme: list[Path]) -> str:

@@ -32,6 +32,7 @@ class RenderPlan:
     jobs: list[tuple[str, Page]]  # (output path, page)
     fingerprints: dict[str, str]
     carried: int
+    relatives: list[str]  # every page's output path, in the pages' order
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,16 +52,16 @@ def plan_render(
     """Keep every page whose inputs did not change; list the rest as jobs."""
     jobs: list[tuple[str, Page]] = []
     fingerprints: dict[str, str] = {}
+    relatives = [output_path(page.url) for page in pages]
     carried = 0
-    for page in pages:
-        relative = output_path(page.url)
+    for relative, page in zip(relatives, pages, strict=True):
         fingerprint = fingerprinter.page(page)
         fingerprints[relative] = fingerprint
         if previous.get(relative) == fingerprint and out.keep(relative):
             carried += 1
         else:
             jobs.append((relative, page))
-    return RenderPlan(jobs=jobs, fingerprints=fingerprints, carried=carried)
+    return RenderPlan(jobs=jobs, fingerprints=fingerprints, carried=carried, relatives=relatives)
 
 
 def render_jobs(

@@ -1,10 +1,12 @@
 """`archivegen serve`: build, serve, watch, rebuild on change, reload the browser.
 
-    watchdog events ──▶ Debouncer (one call per burst) ──▶ build_site ──▶ LiveHub ──▶ tabs (SSE)
+    watchdog events ──▶ Debouncer (one call per burst) ──▶ Builder ──▶ LiveHub ──▶ tabs (SSE)
 
-Rebuilds are the ordinary incremental `build_site`, run one at a time on the debouncer's
-thread. A failed build leaves the last good site in the output folder (the build only swaps
-in a complete one), so the server keeps serving it and the tabs show the errors on top.
+Rebuilds are the ordinary incremental build of one `Builder` kept for the session, run one
+at a time on the debouncer's thread, told which files changed (an edited article patches
+the last build's graph; anything else is a full incremental build). A failed build leaves
+the last good site in the output folder (the build only swaps in a complete one), so the
+server keeps serving it and the tabs show the errors on top.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Protocol
 
-from archivegen.build import BuildOptions, BuildReport, Progress, build_site
+from archivegen.build import Builder, BuildOptions, BuildReport, Progress
 from archivegen.config import SiteConfig, load_config
 from archivegen.errors import ArchivegenError
 from archivegen.serve.debounce import QUIET_SECONDS, Debouncer
@@ -69,6 +71,8 @@ class Preview:
         self.options = options
         self.reporter = reporter
         self.config: SiteConfig = load_config(config_file)
+        # one Builder for the whole session: each rebuild starts from what the last one knew
+        self.builder = Builder(self.config, options.build, persist=False)
         self._config_broken = False
         self.hub = LiveHub()
         self.debouncer = Debouncer(self._rebuild, quiet=options.quiet_seconds)
@@ -94,7 +98,7 @@ class Preview:
     def start(self) -> None:
         """Build once, then serve and watch. Edits made during the first build are not lost."""
         self.watcher.start(plan_watch(self.config, self.config_file))
-        self._build(changes=0, progress=self.reporter)
+        self._build(None, progress=self.reporter)
         self.http.start()
         self.debouncer.start()
 
@@ -116,23 +120,28 @@ class Preview:
         if str(self.config_file) in changed or self._config_broken:
             try:
                 self.config = load_config(self.config_file)
+                self.builder = Builder(self.config, self.options.build, persist=False)
                 self._config_broken = False
             except ArchivegenError as exc:
                 self._config_broken = True
                 self._report_failure(exc, 0.0)
                 return
-        self._build(changes=len(changed), progress=None)
+        self._build(changed, progress=None)
         self.watcher.replan(plan_watch(self.config, self.config_file))
 
-    def _build(self, changes: int, progress: Progress | None) -> None:
+    def _build(self, changed: frozenset[str] | None, progress: Progress | None) -> None:
         started = time.perf_counter()
         try:
-            report = build_site(self.config, self.options.build, progress)
+            report = self.builder.build(progress, changed)
         except Exception as exc:  # the server survives every bad edit; the tabs show why
             self._report_failure(exc, time.perf_counter() - started)
             return
         self.hub.built(changed=bool(report.written or report.deleted))
-        self.reporter.built(report, changes)
+        self.reporter.built(report, len(changed or ()))
+        try:
+            self.builder.save()  # after the tabs were told: saving is not on the way to them
+        except OSError as exc:
+            self.reporter.warn(f"the build cache could not be saved: {exc}")
 
     def _report_failure(self, error: BaseException, seconds: float) -> None:
         self.hub.failed(shown_errors(error, self.config.root))

@@ -1,0 +1,150 @@
+"""A Builder kept between builds (the preview): edits patch the last graph, and the site it
+writes is byte for byte the site a fresh build writes from the same files."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sitekit import SiteFactory, write_article
+
+from archivegen.build import BuildOptions, Builder, build_site
+from archivegen.config import SiteConfig
+from archivegen.content.loader import load_content
+from archivegen.content.model import Article
+from archivegen.errors import ArchivegenError
+from archivegen.graph.patch import index_graph, patch_graph
+from archivegen.graph.site import build_site_graph
+
+NOW = BuildOptions(now=datetime(2024, 1, 1, tzinfo=UTC), workers=1)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file but the search bundles, whose bytes Pagefind does not promise to repeat
+    (they are checked in a browser by the search tests) and the manifest that hashes them."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith(("pagefind/", "."))
+    }
+
+
+def edit(article: Article, **changes: object) -> Article:
+    return dataclasses.replace(article, **changes)  # type: ignore[arg-type]
+
+
+def by_path(articles: tuple[Article, ...], name: str) -> Article:
+    return next(a for a in articles if a.source_path.endswith(name))
+
+
+def test_a_patched_graph_equals_a_fresh_layout(make_site: SiteFactory) -> None:
+    config = make_site(fillers=45, related_count=3, page_size=5)
+    articles = load_content(config).articles
+    graph = build_site_graph(articles, config)
+    index = index_graph(graph)
+    a, b = by_path(articles, "artikel-007.md"), by_path(articles, "artikel-044.md")
+    edits = [
+        (a, edit(a, title="Judul Yang Diperbaiki", slug="judul-yang-diperbaiki", excerpt="Baru.")),
+        (b, edit(b, image_caption="Foto baru", content_hash="other")),
+    ]
+    patched = patch_graph(graph, index, edits, config.permalinks.article)
+    assert patched is not None
+    replaced = {old.source_path: new for old, new in edits}
+    new_articles = [replaced.get(x.source_path, x) for x in articles]
+    assert patched[0] == build_site_graph(new_articles, config)
+    assert len(patched[1]) < len(graph.pages) // 4  # only the pages that show them
+    # the index follows the patch: a second edit of the moved article patches again
+    c = by_path(tuple(new_articles), "artikel-007.md")
+    again = patch_graph(patched[0], index, [(c, edit(c, title="Lagi"))], config.permalinks.article)
+    assert again is not None
+    final = [edit(x, title="Lagi") if x is c else x for x in new_articles]
+    assert again[0] == build_site_graph(final, config)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"category": "Olahraga"},
+        {"date": datetime(2020, 5, 5, tzinfo=UTC)},
+        {"tags": ("baru",)},
+        {"draft": True},
+        {"slug": "berita-nomor-8"},  # another article's address: the layout numbers them
+    ],
+)
+def test_an_edit_that_moves_an_article_is_not_patched(
+    make_site: SiteFactory, change: dict[str, object]
+) -> None:
+    config = make_site(fillers=12)
+    articles = load_content(config).articles
+    graph = build_site_graph(articles, config)
+    a = by_path(articles, "artikel-007.md")
+    moved = edit(a, **change)
+    assert patch_graph(graph, index_graph(graph), [(a, moved)], config.permalinks.article) is None
+
+
+def fresh_copy(config: SiteConfig) -> dict[str, bytes]:
+    """What a fresh build (no cache, clean output) writes from the same files."""
+    clean = build_site(config, dataclasses.replace(NOW, clean=True))
+    assert not clean.up_to_date
+    return tree(config.output_path)
+
+
+def test_a_warm_edit_writes_what_a_fresh_build_writes(make_site: SiteFactory) -> None:
+    config = make_site(fillers=40)
+    builder = Builder(config, NOW, persist=False)
+    first = builder.build()
+    edited = config.content_path / "filler/artikel-020.md"
+    edited.write_text(
+        edited.read_text()
+        .replace("title: Berita Nomor 20", "title: Judul Baru Sekali")
+        .replace("Paragraf kedua.", "Paragraf kedua, diperbaiki.")
+    )
+    report = builder.build(changed={str(edited)})
+    assert dict(report.timings).keys() >= {"graph", "plan", "render", "commit"}
+    assert "load" in dict(report.timings) and "scan" not in dict(report.timings)  # patched
+    assert 0 < report.rendered < first.pages // 3
+    assert report.deleted >= 1  # the old address is gone
+    assert report.search is not None and report.search.rebuilt_shards == 1
+    patched = tree(config.output_path)
+    assert "Judul Baru Sekali" in patched["kategori/olahraga/index.html"].decode()
+    builder.save()
+    assert build_site(config, NOW).up_to_date  # the saved cache vouches for the patched site
+    assert patched == fresh_copy(config)
+
+
+def test_new_and_deleted_articles_take_the_full_build(make_site: SiteFactory) -> None:
+    config = make_site(fillers=10)
+    builder = Builder(config, NOW, persist=False)
+    builder.build()
+    new = write_article(
+        config.content_path, "baru.md", title="Artikel Baru", date="2023-06-01T10:00:00+07:00",
+        category="Politik", author="Budi Santoso",
+    )  # fmt: skip
+    report = builder.build(changed={str(new)})
+    assert "scan" in dict(report.timings)  # not patched: a new article moves others
+    assert report.articles == 12
+    gone = config.content_path / "filler/artikel-003.md"
+    gone.unlink()
+    assert builder.build(changed={str(gone)}).articles == 11
+    warm = tree(config.output_path)
+    assert warm == fresh_copy(config)
+
+
+def test_a_broken_edit_raises_and_its_fix_patches_again(make_site: SiteFactory) -> None:
+    config = make_site(fillers=10)
+    builder = Builder(config, NOW, persist=False)
+    builder.build()
+    before = tree(config.output_path)
+    edited = config.content_path / "filler/artikel-004.md"
+    good = edited.read_text()
+    edited.write_text(good.replace("date: ", "date: kemarin "))
+    with pytest.raises(ArchivegenError) as caught:
+        builder.build(changed={str(edited)})
+    assert "artikel-004.md" in str(caught.value.path)
+    assert tree(config.output_path) == before  # the last good site stays
+    edited.write_text(good.replace("Paragraf kedua.", "Paragraf kedua, lagi."))
+    report = builder.build(changed={str(edited)})
+    assert report.rendered >= 1
+    assert "lagi" in (config.output_path / "2023/01/01/berita-nomor-4/index.html").read_text()
