@@ -128,6 +128,7 @@ class Builder:
         self.persist = persist
         self._warm: _Warm | None = None
         self._unsaved: tuple[BuildState, BuildCache] | None = None
+        self._saver: int | None = None  # the pid of a background save
 
     def build(
         self, progress: Progress | None = None, changed: Collection[str] | None = None
@@ -147,12 +148,34 @@ class Builder:
                 return report
         return self._full(progress or _Silent(), started)
 
-    def save(self) -> None:
-        """Write the cache of the last build to disk, if it is not there yet."""
-        if self._unsaved is not None:
-            state, cache = self._unsaved
+    def save(self, background: bool = False) -> None:
+        """Write the cache of the last build to disk, if it is not there yet.
+
+        `background`: in a forked child (copy-on-write: a snapshot of this moment, no lock
+        shared with the next build), so a preview's next rebuild need not wait for pickling
+        100 MB; a save still running is waited for first, so saves land in order.
+        """
+        self.wait_saved()
+        if self._unsaved is None:
+            return
+        state, cache = self._unsaved
+        self._unsaved = None
+        if not background or not hasattr(os, "fork"):
             save_cache(self.config.root, self.config.output_path, state, cache)
-            self._unsaved = None
+            return
+        pid = os.fork()
+        if pid == 0:  # the child: save, then leave at once (no atexit, no inherited threads)
+            try:
+                save_cache(self.config.root, self.config.output_path, state, cache)
+            finally:
+                os._exit(0)
+        self._saver = pid
+
+    def wait_saved(self) -> None:
+        """Wait for a background save to finish."""
+        if self._saver is not None:
+            os.waitpid(self._saver, 0)
+            self._saver = None
 
     def _full(self, progress: Progress, started: float) -> BuildReport:
         config, options = self.config, self.options

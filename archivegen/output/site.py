@@ -96,6 +96,8 @@ class StagedOutput:
         self.incremental = previous is not None
         self.hashes: dict[str, str] = {}
         self.staged: list[str] = []
+        self._manifest: bytes | None = None
+        self._manifest_size = 0
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir(parents=True)
 
@@ -162,7 +164,11 @@ class StagedOutput:
 
     def manifest_digest(self) -> str:
         """The digest of the manifest the commit writes (to notice later edits of the output)."""
-        return content_hash(self._manifest_bytes())
+        # the commit writes these very bytes, unless a file is added after (files are only
+        # ever added to `hashes`, so its size tells)
+        self._manifest = self._manifest_bytes()
+        self._manifest_size = len(self.hashes)
+        return content_hash(self._manifest)
 
     def commit(self) -> CommitReport:
         """Make the staged site the live one."""
@@ -182,6 +188,8 @@ class StagedOutput:
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def _manifest_bytes(self) -> bytes:
+        if self._manifest is not None and self._manifest_size == len(self.hashes):
+            return self._manifest
         data = {"version": MANIFEST_VERSION, "generator": "archivegen", "files": self.hashes}
         return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
 

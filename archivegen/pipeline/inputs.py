@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,11 +21,17 @@ class BuildInputs:
     articles: list[tuple[Path, FileStamp]]
     digest: str
     others: tuple[tuple[bytes, ...], tuple[bytes, ...]] = ((), ())  # stamps around the articles
+    lines: list[bytes] = field(default_factory=list)  # one stamp line per article
 
     def restamped(self, stamps: dict[str, FileStamp]) -> BuildInputs:
         """The same inputs with some article files' stamps replaced (a preview's edits)."""
-        articles = [(path, stamps.get(str(path), stamp)) for path, stamp in self.articles]
-        return _inputs(articles, *self.others)
+        articles, lines = list(self.articles), list(self.lines)
+        for position, (path, _) in enumerate(articles):
+            stamp = stamps.get(str(path))
+            if stamp is not None:
+                articles[position] = (path, stamp)
+                lines[position] = _stamp_line(path, stamp)
+        return _inputs(articles, *self.others, lines)
 
 
 def scan_inputs(config: SiteConfig, theme: list[Path], options_key: str) -> BuildInputs:
@@ -35,14 +41,17 @@ def scan_inputs(config: SiteConfig, theme: list[Path], options_key: str) -> Buil
     tail: list[bytes] = []
     for folder in [config.root / config.templates_dir, config.root / config.static_dir, *theme]:
         tail += [_stamp_line(path, stamp) for path, stamp in _walk(folder)]
-    return _inputs(articles, head, tuple(tail))
+    lines = [_stamp_line(path, stamp) for path, stamp in articles]
+    return _inputs(articles, head, tuple(tail), lines)
 
 
 def _inputs(
-    articles: list[tuple[Path, FileStamp]], head: tuple[bytes, ...], tail: tuple[bytes, ...]
+    articles: list[tuple[Path, FileStamp]],
+    head: tuple[bytes, ...],
+    tail: tuple[bytes, ...],
+    lines: list[bytes],
 ) -> BuildInputs:
-    lines = [_stamp_line(path, stamp) for path, stamp in articles]
-    return BuildInputs(articles, digest(*head, *lines, *tail), (head, tail))
+    return BuildInputs(articles, digest(*head, b"\n".join(lines), *tail), (head, tail), lines)
 
 
 def config_digest(config: SiteConfig, theme: list[Path]) -> str:

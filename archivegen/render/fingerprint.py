@@ -17,7 +17,7 @@ from jinja2 import meta
 
 from archivegen import __version__
 from archivegen.content.model import Article
-from archivegen.graph.model import Entry, Link, Page, SiteInfo
+from archivegen.graph.model import Entry, Link, Page, SiteInfo, SitemapPage
 
 
 def digest(*parts: bytes) -> str:
@@ -138,16 +138,24 @@ def _entry(fingerprinter: Fingerprinter, record: Entry) -> bytes:
     return b"\x1eE" + text.encode() + fingerprinter._record(record.category) + authors + b"\x1d"
 
 
+def _sitemap(_: Fingerprinter, record: SitemapPage) -> bytes:
+    # every page of the site is a location: one string, not a record per location
+    head = f"\x1eS{record.url}\x1f{record.is_index}\x1f{record.template}"
+    return (head + "".join(f"\x1e{u}\x1f{d!r}" for u, d in record.locations)).encode()
+
+
 _FAST: dict[type, Callable[[Fingerprinter, Any], bytes]] = {
     Article: _article,
     Link: _link,
     Entry: _entry,
+    SitemapPage: _sitemap,
 }
 # The hand-written serializers must see every field: a field added to these records
 # without being added above would leave pages stale, so the import fails instead.
 _COVERED = {
     Link: {"name", "url"},
     Entry: {"title", "url", "date", "category", "authors", "excerpt", "image_caption"},
+    SitemapPage: {"url", "locations", "is_index", "template"},
 }
 for _kind, _names in _COVERED.items():
     if {f.name for f in dataclasses.fields(_kind)} != _names:

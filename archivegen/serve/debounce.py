@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
-QUIET_SECONDS = 0.1  # a burst ends after this much silence
+QUIET_SECONDS = 0.05  # a burst ends after this much silence (git writes files ~1 ms apart)
 MAX_WAIT_SECONDS = 2.0  # a stream of events that never pauses still triggers a call this often
 
 

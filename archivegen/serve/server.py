@@ -107,6 +107,7 @@ class Preview:
         self.watcher.stop()
         self.debouncer.close()
         self.http.stop()
+        self.builder.wait_saved()
 
     def __enter__(self) -> Preview:
         self.start()
@@ -120,6 +121,7 @@ class Preview:
         if str(self.config_file) in changed or self._config_broken:
             try:
                 self.config = load_config(self.config_file)
+                self.builder.wait_saved()
                 self.builder = Builder(self.config, self.options.build, persist=False)
                 self._config_broken = False
             except ArchivegenError as exc:
@@ -139,7 +141,8 @@ class Preview:
         self.hub.built(changed=bool(report.written or report.deleted))
         self.reporter.built(report, len(changed or ()))
         try:
-            self.builder.save()  # after the tabs were told: saving is not on the way to them
+            # after the tabs were told, and in a forked child: saving is not on their way
+            self.builder.save(background=True)
         except OSError as exc:
             self.reporter.warn(f"the build cache could not be saved: {exc}")
 
