@@ -24,7 +24,14 @@ from archivegen.graph.model import ArticlePage
 from archivegen.graph.patch import GraphIndex, index_graph, patch_graph
 from archivegen.graph.site import SiteGraph, build_site_graph
 from archivegen.graph.urls import output_path
-from archivegen.output.cache import BuildCache, BuildState, load_cache, load_state, save_cache
+from archivegen.output.cache import (
+    BuildCache,
+    BuildState,
+    CacheWriter,
+    load_cache,
+    load_state,
+    save_cache,
+)
 from archivegen.output.site import StagedOutput, check_output_dir, manifest_file_digest
 from archivegen.pipeline.inputs import BuildInputs, config_digest, scan_inputs
 from archivegen.pipeline.load import load_changed
@@ -226,12 +233,20 @@ class Builder:
                 out.write(relative, data)
                 static.append(relative)
             lap("render")
-            searched = (
-                index_articles(graph, out, config, options, progress) if config.search else None
-            )
-            lap("search")
-            manifest_digest = out.manifest_digest()
-            result = out.commit()
+            # the cache is pickled on a thread meanwhile: Pagefind is another process
+            cache = BuildCache(article_cache, plan.fingerprints)
+            writer = CacheWriter(config.root, config.output_path, cache) if self.persist else None
+            try:
+                searched = (
+                    index_articles(graph, out, config, options, progress) if config.search else None
+                )
+                lap("search")
+                manifest_digest = out.manifest_digest()
+                result = out.commit()
+            except BaseException:
+                if writer is not None:
+                    writer.discard()
+                raise
             lap("commit")
         new_state = BuildState(
             inputs_digest=inputs.digest,
@@ -243,7 +258,7 @@ class Builder:
             inputs, article_cache, graph, plan.relatives, plan.fingerprints, renderer,
             (salt, templates), static, out.hashes, new_state, content.naive_dates,
         )  # fmt: skip
-        self._finish(new_state, lap)
+        self._finish(new_state, lap, writer)
         warnings = list(graph.warnings)
         if content.naive_dates:
             warnings.insert(0, _naive_warning(content.naive_dates, config.timezone))
@@ -356,10 +371,14 @@ class Builder:
             timings=tuple(lap.laps),
         )
 
-    def _finish(self, state: BuildState, lap: Stopwatch) -> None:
+    def _finish(self, state: BuildState, lap: Stopwatch, writer: CacheWriter | None = None) -> None:
         """Remember the cache to save; save it now unless the caller saves it later."""
         warm = self._warm
         assert warm is not None
+        if writer is not None:  # written already, while the search index was made
+            writer.land(state)
+            lap("save cache")
+            return
         self._unsaved = (state, BuildCache(warm.articles, warm.fingerprints))
         if self.persist:
             self.save()

@@ -235,17 +235,24 @@ def related_entries(
     """
     if limit <= 0:
         return []
-    shared: Counter[int] = Counter()
+    shared: dict[int, int] = {}
+    count = shared.get
     for name in ordered[index].tags:
         members = tags.members.get(term_slug(name), [])
         # members are positions in newest-first order, so they are sorted ascending
         at = bisect.bisect_left(members, index)
         for other in members[max(0, at - limit) : at + limit + 1]:
-            if other != index:
-                shared[other] += 1
-    # most shared tags first, then nearest in time; tuples sort in C, no key function
-    ranked = sorted((-count, abs(other - index), other) for other, count in shared.items())
-    chosen = [other for _, _, other in ranked[:limit]]
+            shared[other] = count(other, 0) + 1
+    shared.pop(index, None)
+    # most shared tags first, then nearest in time, then newest: one int per candidate,
+    # which sorts in C (this runs once per article)
+    most, width = len(ordered[index].tags), len(ordered).bit_length()
+    ranked = sorted(
+        ((most - n) << (2 * width)) | (abs(other - index) << width) | other
+        for other, n in shared.items()
+    )
+    mask = (1 << width) - 1
+    chosen = [key & mask for key in ranked[:limit]]
     for step in range(1, len(siblings)):
         if len(chosen) >= limit:
             break

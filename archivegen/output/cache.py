@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import pickle
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -120,7 +122,52 @@ class _HashingWriter(io.RawIOBase):
 
 def _save_checked(path: Path, value: object) -> None:
     with open_atomic(path) as handle:
-        pickle.dump(FORMAT, handle, protocol=5)
-        hashing = _HashingWriter(handle)
-        pickle.dump(value, hashing, protocol=5)
-        handle.write(hashing.hash.hexdigest().encode())
+        _dump_checked(handle, value)
+
+
+def _dump_checked(handle: BinaryIO, value: object) -> None:
+    pickle.dump(FORMAT, handle, protocol=5)
+    hashing = _HashingWriter(handle)
+    pickle.dump(value, hashing, protocol=5)
+    handle.write(hashing.hash.hexdigest().encode())
+
+
+class CacheWriter:
+    """Writes a build's cache on a thread while the build goes on; it lands only on `land`.
+
+    Pickling the cache of a large site takes a few tenths of a second, and the search
+    index step spends that long waiting for Pagefind, another process: writing the cache
+    meanwhile takes it off the build's path. Until `land`, the cache sits in a pending file
+    beside the real one, so a build that fails later never leaves a cache that vouches for
+    an output it did not write.
+    """
+
+    def __init__(self, root: Path, output: Path, cache: BuildCache) -> None:
+        self.root, self.output = root, output
+        target = cache_path(root, output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._pending = target.with_name(f".{target.name}.{os.getpid()}.pending")
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._write, args=(cache,), daemon=True)
+        self._thread.start()
+
+    def _write(self, cache: BuildCache) -> None:
+        try:
+            with open(self._pending, "wb") as handle:
+                _dump_checked(handle, cache)
+        except BaseException as exc:  # raised again by `land`, on the build's own thread
+            self._error = exc
+
+    def land(self, state: BuildState) -> None:
+        """Put the cache in place, then the state that vouches for it."""
+        self._thread.join()
+        if self._error is not None:
+            self.discard()
+            raise self._error
+        os.replace(self._pending, cache_path(self.root, self.output))
+        _save_checked(state_path(self.root, self.output), state)
+
+    def discard(self) -> None:
+        """Forget the pending cache (the build failed)."""
+        self._thread.join()
+        self._pending.unlink(missing_ok=True)

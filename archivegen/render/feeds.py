@@ -4,8 +4,8 @@ always well-formed."""
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 from xml.etree import ElementTree as ET
-from xml.sax.saxutils import escape
 
 from archivegen.graph.model import FeedPage, NewsSitemapPage, RobotsPage, SiteInfo, SitemapPage
 
@@ -61,7 +61,7 @@ def render_sitemap(page: SitemapPage, site: SiteInfo) -> bytes:
     parts = [f'<?xml version="1.0" encoding="utf-8"?>\n<{root} xmlns="{SITEMAP}">']
     for url, lastmod in page.locations:
         when = "" if lastmod is None else f"<lastmod>{_w3c(lastmod)}</lastmod>"
-        parts.append(f"<{item}><loc>{escape(site.absolute(url))}</loc>{when}</{item}>")
+        parts.append(f"<{item}><loc>{escape(site.absolute(url), quote=False)}</loc>{when}</{item}>")
     parts.append(f"</{root}>\n")
     return "".join(parts).encode()
 

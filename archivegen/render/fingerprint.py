@@ -17,7 +17,17 @@ from jinja2 import meta
 
 from archivegen import __version__
 from archivegen.content.model import Article
-from archivegen.graph.model import Entry, Link, Page, SiteInfo, SitemapPage
+from archivegen.graph.model import (
+    ArticlePage,
+    Entry,
+    Link,
+    ListingPage,
+    Page,
+    Pager,
+    SiteInfo,
+    SitemapPage,
+    Term,
+)
 
 
 def digest(*parts: bytes) -> str:
@@ -86,13 +96,20 @@ class Fingerprinter:
         self.salt = salt.encode()
         self.templates = templates
         self._memo: dict[int, bytes] = {}
+        self._started: dict[str, Any] = {}  # template -> a hash fed the salt and the template
 
     def page(self, page: Page) -> str:
         """The cache key of one page's output."""
-        template = self.templates.get(page.template, "") if page.template else ""
+        started = self._started.get(page.template)
+        if started is None:
+            template = self.templates.get(page.template, "") if page.template else ""
+            started = self._started[page.template] = hashlib.blake2b(digest_size=16)
+            started.update(self.salt + b"\x00" + template.encode() + b"\x00")
         # the page itself is never shared: serialized, hashed and forgotten (memoizing
         # every page's bytes would hold the whole site in memory)
-        return digest(self.salt, template.encode(), self._serialize(page))
+        h = started.copy()
+        h.update(self._serialize(page))
+        return str(h.hexdigest())
 
     def _record(self, record: object) -> bytes:
         key = id(record)
@@ -144,11 +161,51 @@ def _sitemap(_: Fingerprinter, record: SitemapPage) -> bytes:
     return (head + "".join(f"\x1e{u}\x1f{d!r}" for u, d in record.locations)).encode()
 
 
+def _optional(fingerprinter: Fingerprinter, record: object | None) -> bytes:
+    return b"\x1c" if record is None else fingerprinter._record(record)
+
+
+def _records(fingerprinter: Fingerprinter, records: tuple[object, ...]) -> bytes:
+    memo, record = fingerprinter._memo.get, fingerprinter._record  # the hottest loop
+    return b"\xfc" + b"".join(memo(id(r)) or record(r) for r in records) + b"\xfa"
+
+
+def _article_page(fingerprinter: Fingerprinter, page: ArticlePage) -> bytes:
+    # one per article: with listing pages, nearly every fingerprint of a build
+    head = f"\x1eP{page.url}\x1f{page.search_shard}\x1f{page.template}\x1f".encode()
+    return b"".join(
+        (
+            head,
+            fingerprinter._record(page.article),
+            fingerprinter._record(page.category),
+            _records(fingerprinter, page.authors),
+            _records(fingerprinter, page.tags),
+            _optional(fingerprinter, page.previous),
+            _optional(fingerprinter, page.next),
+            _records(fingerprinter, page.related),
+            b"\x1d",
+        )
+    )
+
+
+def _listing_page(fingerprinter: Fingerprinter, page: ListingPage) -> bytes:
+    pager, term = page.pager, page.term
+    text = (
+        f"\x1eG{page.url}\x1f{page.kind}\x1f{page.title}\x1f{page.feed_url}\x1f{page.template}"
+        f"\x1f{pager.number}\x1f{pager.total}\x1f{pager.first_url}\x1f{pager.page_pattern}\x1f"
+    )
+    if term is not None:
+        text += f"{term.kind}\x1f{term.name}\x1f{term.slug}\x1f{term.url}\x1f{term.count}"
+    return text.encode() + _records(fingerprinter, page.entries) + b"\x1d"
+
+
 _FAST: dict[type, Callable[[Fingerprinter, Any], bytes]] = {
     Article: _article,
     Link: _link,
     Entry: _entry,
     SitemapPage: _sitemap,
+    ArticlePage: _article_page,
+    ListingPage: _listing_page,
 }
 # The hand-written serializers must see every field: a field added to these records
 # without being added above would leave pages stale, so the import fails instead.
@@ -156,7 +213,14 @@ _COVERED = {
     Link: {"name", "url"},
     Entry: {"title", "url", "date", "category", "authors", "excerpt", "image_caption"},
     SitemapPage: {"url", "locations", "is_index", "template"},
-}
+    ArticlePage: {
+        "url", "article", "category", "authors", "tags", "previous", "next", "related",
+        "search_shard", "template",
+    },
+    ListingPage: {"url", "kind", "title", "entries", "pager", "term", "feed_url", "template"},
+    Pager: {"number", "total", "first_url", "page_pattern"},
+    Term: {"kind", "name", "slug", "url", "count"},
+}  # fmt: skip
 for _kind, _names in _COVERED.items():
     if {f.name for f in dataclasses.fields(_kind)} != _names:
         raise RuntimeError(f"fingerprint.py does not serialize every field of {_kind.__name__}")
