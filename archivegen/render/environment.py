@@ -31,7 +31,24 @@ def make_environment(
     env.filters.update(_filters(site.language))
     env.globals["site"] = site
     env.globals.update(_metadata(site))
+    env.globals["cached"] = _cached_calls()
     return env
+
+
+def _cached_calls(size: int = 16_384) -> Any:
+    """`cached(macro, *args)`: a macro's output, remembered for equal arguments.
+
+    An article's entry reads the same on every listing that shows it (home, category,
+    author, tags, year, month): about eight renders of one value per article. The key is
+    the arguments' values (frozen records hash by value), so an edited entry is a new key;
+    the cache lives as long as the environment, that is one build, and is bounded.
+    """
+
+    @lru_cache(maxsize=size)
+    def cached(macro: Any, *args: Any) -> Any:
+        return macro(*args)
+
+    return cached
 
 
 def _metadata(site: SiteInfo) -> dict[str, Any]:
