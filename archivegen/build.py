@@ -40,7 +40,7 @@ from archivegen.pipeline.workers import default_workers
 from archivegen.render.fingerprint import Fingerprinter, render_salt, template_digests
 from archivegen.render.renderer import Renderer
 from archivegen.render.theme import static_files, template_dirs, theme_dirs
-from archivegen.search import SearchIndexer, SearchReport
+from archivegen.search import INDEX_DIR, SearchIndexer, SearchReport
 
 
 class Progress(Protocol):
@@ -127,12 +127,24 @@ class Builder:
     """
 
     def __init__(
-        self, config: SiteConfig, options: BuildOptions = BuildOptions(), *, persist: bool = True
+        self,
+        config: SiteConfig,
+        options: BuildOptions = BuildOptions(),
+        *,
+        persist: bool = True,
+        search_later: bool = False,
     ) -> None:
-        """`persist=False` leaves saving the cache to the caller (`save`), off the hot path."""
+        """`persist=False` leaves saving the cache to the caller (`save`), off the hot path.
+
+        `search_later=True` (the preview): an edit's pages are committed first, with the
+        last search index, and `index_search` brings the index up to date after, so a tab
+        reloads without waiting for Pagefind. `archivegen build` commits both at once.
+        """
         self.config = config
         self.options = options
         self.persist = persist
+        self.search_later = search_later
+        self._search_pending = False
         self._warm: _Warm | None = None
         self._unsaved: tuple[BuildState, BuildCache] | None = None
         self._saver: int | None = None  # the pid of a background save
@@ -342,10 +354,13 @@ class Builder:
             lap("plan")
             render_jobs(jobs, warm.renderer, out, config, 1, lambda _: None)
             lap("render")
-            searched = (
-                index_articles(graph, out, config, options, _Silent()) if config.search else None
-            )
-            lap("search")
+            searched = None
+            if config.search and self.search_later:
+                _keep_search_index(out, warm.hashes)  # as it was: `index_search` follows
+                self._search_pending = True
+            elif config.search:
+                searched = index_articles(graph, out, config, options, _Silent())
+                lap("search")
             manifest_digest = out.manifest_digest()
             result = out.commit()
             lap("commit")
@@ -371,6 +386,28 @@ class Builder:
             timings=tuple(lap.laps),
         )
 
+    def index_search(self) -> SearchReport | None:
+        """Bring the search index up to date after a build that left it for later.
+
+        The same staged output and indexer as a build, with every page carried over:
+        only the shards whose pages changed are indexed again. None when nothing waits.
+        """
+        warm = self._warm
+        if not self._search_pending or warm is None:
+            return None
+        self._search_pending = False
+        with staged(self.config.output_path, clean=False, previous=warm.hashes) as out:
+            for relative in warm.hashes:
+                if not _in_search_index(relative):
+                    out.keep(relative)
+            searched = index_articles(warm.graph, out, self.config, self.options, _Silent())
+            manifest_digest = out.manifest_digest()
+            out.commit()
+        warm.hashes = out.hashes
+        warm.state = dataclasses.replace(warm.state, output_manifest_digest=manifest_digest)
+        self._unsaved = (warm.state, BuildCache(warm.articles, warm.fingerprints))
+        return searched
+
     def _finish(self, state: BuildState, lap: Stopwatch, writer: CacheWriter | None = None) -> None:
         """Remember the cache to save; save it now unless the caller saves it later."""
         warm = self._warm
@@ -383,6 +420,17 @@ class Builder:
         if self.persist:
             self.save()
             lap("save cache")
+
+
+def _in_search_index(relative: str) -> bool:
+    return relative.startswith(INDEX_DIR + "/")
+
+
+def _keep_search_index(out: StagedOutput, live: dict[str, str]) -> None:
+    """Carry the last search index over unchanged (it is brought up to date right after)."""
+    for relative in live:
+        if _in_search_index(relative):
+            out.keep(relative)
 
 
 class Stopwatch:

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from archivegen.build import BuildReport
 from archivegen.errors import ArchivegenError, ErrorGroup
+from archivegen.search import SearchReport
 
 if TYPE_CHECKING:  # the importers pull in trafilatura: only `archivegen import` pays for it
     from archivegen.check import CheckReport
@@ -133,6 +134,13 @@ class ServeConsole(BarProgress):
         say(
             f"{_clock()} {changes} change(s): {done} in {report.seconds:.2f} s"
             + (f" ({steps})" if steps else "")
+        )
+
+    def searched(self, report: SearchReport) -> None:
+        """The search index caught up after a rebuild."""
+        say(
+            f"{_clock()} search index: {report.rebuilt_shards} of {report.shards} shard(s) "
+            f"indexed again in {report.seconds:.2f} s"
         )
 
     def failed(self, error: BaseException, seconds: float) -> None:

@@ -14,6 +14,7 @@ from sitekit import SEED_ARTICLE, write_article
 
 from archivegen.build import BuildOptions, BuildReport
 from archivegen.render.theme import BUNDLED_THEMES
+from archivegen.search import SearchReport
 from archivegen.serve import Preview, ServeOptions
 
 SEED_URL = "/2022/10/04/terus-bertambah-200-ribu-warga-rusia-sudah-kabur-ke-kazakhstan/"
@@ -54,6 +55,7 @@ class Recorder:
     builds: list[tuple[BuildReport, int]] = field(default_factory=list)
     failures: list[BaseException] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    searches: list[SearchReport] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def start(self, label: str, total: int) -> None:
@@ -74,6 +76,11 @@ class Recorder:
 
     def serving(self, url: str, output: Path) -> None:
         pass
+
+    def searched(self, report: SearchReport) -> None:
+        with self.changed:
+            self.searches.append(report)
+            self.changed.notify_all()
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

@@ -23,6 +23,7 @@ from typing import Protocol
 from archivegen.build import Builder, BuildOptions, BuildReport, Progress
 from archivegen.config import SiteConfig, load_config
 from archivegen.errors import ArchivegenError
+from archivegen.search import SearchReport
 from archivegen.serve.debounce import QUIET_SECONDS, Debouncer
 from archivegen.serve.httpd import PreviewHTTPServer
 from archivegen.serve.live import LiveHub, shown_errors
@@ -56,6 +57,9 @@ class ServeReporter(Progress, Protocol):
     def serving(self, url: str, output: Path) -> None:
         """The server is up."""
 
+    def searched(self, report: SearchReport) -> None:
+        """The search index caught up with an edit, after the tabs reloaded."""
+
     def warn(self, message: str) -> None:
         """Something the user should know (a non-loopback address)."""
 
@@ -72,7 +76,7 @@ class Preview:
         self.reporter = reporter
         self.config: SiteConfig = load_config(config_file)
         # one Builder for the whole session: each rebuild starts from what the last one knew
-        self.builder = Builder(self.config, options.build, persist=False)
+        self.builder = Builder(self.config, options.build, persist=False, search_later=True)
         self._config_broken = False
         self.hub = LiveHub()
         self.debouncer = Debouncer(self._rebuild, quiet=options.quiet_seconds)
@@ -122,7 +126,9 @@ class Preview:
             try:
                 self.config = load_config(self.config_file)
                 self.builder.wait_saved()
-                self.builder = Builder(self.config, self.options.build, persist=False)
+                self.builder = Builder(
+                    self.config, self.options.build, persist=False, search_later=True
+                )
                 self._config_broken = False
             except ArchivegenError as exc:
                 self._config_broken = True
@@ -140,6 +146,14 @@ class Preview:
             return
         self.hub.built(changed=bool(report.written or report.deleted))
         self.reporter.built(report, len(changed or ()))
+        started = time.perf_counter()
+        try:  # the tabs have reloaded: now the search index catches up with the edit
+            searched = self.builder.index_search()
+        except Exception as exc:
+            self._report_failure(exc, time.perf_counter() - started)
+            return
+        if searched is not None:
+            self.reporter.searched(searched)
         try:
             # after the tabs were told, and in a forked child: saving is not on their way
             self.builder.save(background=True)

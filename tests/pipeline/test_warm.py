@@ -148,3 +148,22 @@ def test_a_broken_edit_raises_and_its_fix_patches_again(make_site: SiteFactory) 
     report = builder.build(changed={str(edited)})
     assert report.rendered >= 1
     assert "lagi" in (config.output_path / "2023/01/01/berita-nomor-4/index.html").read_text()
+
+
+def test_the_preview_commits_pages_first_and_the_search_index_after(
+    make_site: SiteFactory,
+) -> None:
+    config = make_site(fillers=20)
+    builder = Builder(config, NOW, persist=False, search_later=True)
+    builder.build()
+    assert builder.index_search() is None  # a full build indexes as it goes
+    edited = config.content_path / "filler/artikel-010.md"
+    edited.write_text(edited.read_text().replace("Paragraf kedua.", "Paragraf kedua, baru."))
+    report = builder.build(changed={str(edited)})
+    assert report.search is None and "search" not in dict(report.timings)
+    assert "baru" in (config.output_path / "2023/01/01/berita-nomor-10/index.html").read_text()
+    searched = builder.index_search()
+    assert searched is not None and searched.rebuilt_shards == 1
+    assert builder.index_search() is None  # nothing waits any more
+    builder.save()
+    assert build_site(config, NOW).up_to_date  # the saved state vouches for pages and index
