@@ -179,6 +179,8 @@ class Builder:
             return
         state, cache = self._unsaved
         self._unsaved = None
+        if self._search_pending:  # the index lags the pages: the next build must not stop early
+            state = dataclasses.replace(state, inputs_digest="")
         if not background or not hasattr(os, "fork"):
             save_cache(self.config.root, self.config.output_path, state, cache)
             return
@@ -255,6 +257,7 @@ class Builder:
                 lap("search")
                 manifest_digest = out.manifest_digest()
                 result = out.commit()
+                self._search_pending = False  # indexed with the pages
             except BaseException:
                 if writer is not None:
                     writer.discard()

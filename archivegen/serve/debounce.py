@@ -51,6 +51,11 @@ class Debouncer:
             self._last = now
             self._changed.notify()
 
+    def has_pending(self) -> bool:
+        """True when changes wait for the next call (low-priority work can wait for them)."""
+        with self._changed:
+            return bool(self._pending)
+
     def close(self) -> None:
         """Stop: pending events are dropped, a running action is waited for, the thread joined."""
         with self._changed:

@@ -146,6 +146,8 @@ class Preview:
             return
         self.hub.built(changed=bool(report.written or report.deleted))
         self.reporter.built(report, len(changed or ()))
+        if self.debouncer.has_pending():
+            return  # another edit came: build it first; the index catches up after that one
         started = time.perf_counter()
         try:  # the tabs have reloaded: now the search index catches up with the edit
             searched = self.builder.index_search()

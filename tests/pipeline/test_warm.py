@@ -167,3 +167,18 @@ def test_the_preview_commits_pages_first_and_the_search_index_after(
     assert builder.index_search() is None  # nothing waits any more
     builder.save()
     assert build_site(config, NOW).up_to_date  # the saved state vouches for pages and index
+
+
+def test_a_cache_saved_while_the_index_lags_does_not_claim_up_to_date(
+    make_site: SiteFactory,
+) -> None:
+    config = make_site(fillers=8)
+    builder = Builder(config, NOW, persist=False, search_later=True)
+    builder.build()
+    edited = config.content_path / "filler/artikel-005.md"
+    edited.write_text(edited.read_text().replace("Paragraf kedua.", "Paragraf kedua, baru."))
+    builder.build(changed={str(edited)})
+    builder.save()  # before index_search: the preview was stopped, or another edit came
+    report = build_site(config, NOW)
+    assert not report.up_to_date
+    assert report.search is not None and report.search.rebuilt_shards == 1
