@@ -486,8 +486,8 @@ def index_articles(
     for page in graph.pages:
         if isinstance(page, ArticlePage):
             relative = output_path(page.url)
-            # the manifest hash decides reuse; a page is read back only to reindex
-            search.add_file(relative, out.hashes[relative], out.read, page.search_shard)
+            # the manifest hash decides reuse; a page is only linked (never read) to reindex
+            search.add_file(relative, out.hashes[relative], out.path_of, page.search_shard)
     report = search.write(out, workers=options.workers or default_workers())
     progress.advance()
     return report

@@ -50,7 +50,8 @@ NEWS_SITEMAP_URL = "/news-sitemap.xml"
 NEWS_WINDOW = timedelta(days=2)  # Google News: articles of the last two days
 NEWS_LIMIT = 1_000  # URLs per news sitemap, as Google News allows
 NAV_SIZE = 8
-SEARCH_SHARD_LIMIT = 4000  # articles in a year above which its search shards are months
+SEARCH_YEAR_SHARD_LIMIT = 500  # articles in a year up to which it is one search shard
+SEARCH_QUARTER_SHARD_LIMIT = 2000  # … up to which its shards are quarters, above: months
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,22 +203,32 @@ def article_pages(
 
 
 def search_shards(ordered: Sequence[Article]) -> list[str]:
-    """The search-index shard of each article: its year, or its month.
+    """The search-index shard of each article: a calendar range sized by its year's count.
 
-    Shards follow the calendar, so a new or edited article changes exactly one shard, and
-    Pagefind's memory is bounded by the largest shard, not the archive. The newest year
-    (relative to the newest article, never the clock) and very large years are split by
-    month: a news archive grows at its newest end, so the shard a new article joins stays
-    small and quick to re-index; older years settle into one shard each.
+    Per calendar year of c articles: c <= SEARCH_YEAR_SHARD_LIMIT gives one shard `2015`;
+    c <= SEARCH_QUARTER_SHARD_LIMIT gives quarters `2015-q1` … `2015-q4`; more gives months
+    `2015-01` … `2015-12`. Shards follow the calendar, so a new or edited article changes
+    exactly one shard; and a shard holds about 500 articles or fewer when a year's articles
+    are spread over its months, so re-indexing the one that changed stays well under a
+    second, and Pagefind's memory is bounded by the largest shard, not the archive. The
+    rule depends on the articles only, never on the clock.
+
+    The names sort as text in calendar order (a year has one kind of shard, and `2016` >
+    `2015-q4` > `2015-q1`, `2016-01` > `2015-12`): the search page lists them sorted
+    descending, newest first, and its date sort relies on that.
     """
     per_year = Counter(article.date.year for article in ordered)
-    newest = max(per_year, default=0)
-    return [
-        f"{a.date.year}-{a.date.month:02d}"
-        if a.date.year == newest or per_year[a.date.year] > SEARCH_SHARD_LIMIT
-        else str(a.date.year)
-        for a in ordered
-    ]
+    names = []
+    for article in ordered:
+        year, month = article.date.year, article.date.month
+        count = per_year[year]
+        if count <= SEARCH_YEAR_SHARD_LIMIT:
+            names.append(f"{year:04d}")
+        elif count <= SEARCH_QUARTER_SHARD_LIMIT:
+            names.append(f"{year:04d}-q{(month - 1) // 3 + 1}")
+        else:
+            names.append(f"{year:04d}-{month:02d}")
+    return names
 
 
 def related_entries(

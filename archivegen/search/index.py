@@ -1,9 +1,10 @@
 """The search index step of a build: collect the article pages, then reuse or rebuild.
 
-The index is sharded: each shard (a year of the archive, or a month of a very large year)
-is its own Pagefind bundle under `pagefind/<shard>/`, reused or rebuilt on its own, and
-merged in the browser (`mergeIndex`). A new or edited article rebuilds one shard, and
-Pagefind's memory is bounded by the largest shard, not by the archive.
+The index is sharded: each shard (a calendar range of the archive: a year, a quarter or a
+month, see `graph.site.search_shards`) is its own Pagefind bundle under `pagefind/<shard>/`,
+reused or rebuilt on its own, and merged in the browser (`mergeIndex`). A new or edited
+article rebuilds one shard, and Pagefind's memory is bounded by the largest shard, not by
+the archive.
 
 Reuse rule: the index is a pure function of (the article pages' bytes, the language, the
 Pagefind version). That fingerprint is stored beside the index (`STATE_FILE`, with the hash
@@ -11,6 +12,12 @@ of every index file). When the next build computes the same fingerprint and the 
 files still hash as recorded, the old files are handed back to the staged output unchanged:
 it sees identical bytes and rewrites nothing. Any doubt (no state, a missing or edited
 file, --clean) means a rebuild, which is always correct, only slower.
+
+Rebuild: the shard's pages are hard-linked (not read, not copied) from where the build has
+them (staging or the live site) into a scratch folder beside the staging folder; the
+Pagefind binary indexes them into a scratch bundle, whose files are moved into the
+staging folder (again no copy) and recorded with their hashes. The scratch folder is
+removed whatever happens; a failed Pagefind run raises SearchError with its message.
 
 Nothing here writes into the site folder: files go through a `FileSink` (the build's staged
 output), so they land together with the pages, or not at all.
@@ -20,14 +27,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 from archivegen.errors import SearchError
 from archivegen.search.runner import pagefind_version, run_pagefind
@@ -47,6 +56,24 @@ class FileSink(Protocol):
     def can_keep(self, relative: str, digest: str) -> bool: ...
 
     def keep(self, relative: str) -> bool: ...
+
+
+@runtime_checkable
+class StagingSink(FileSink, Protocol):
+    """A sink with a staging folder: new index files are moved into it, never copied.
+
+    `StagedOutput` is one. A sink without a staging folder is given the files' bytes.
+    """
+
+    staging: Path
+
+    def is_current(self, relative: str, digest: str) -> bool: ...
+
+    def record(self, relative: str, digest: str, staged: bool) -> None: ...
+
+
+# A page to index: where it lies now (`StagedOutput.path_of`), or its bytes (tests, tools)
+PageSource: TypeAlias = Callable[[str], Path] | bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +107,15 @@ class SearchIndexer:
 
     def add(self, relative: str, html: bytes, shard: str = "") -> None:
         """Add one article page, by its path in the output (`2022/10/04/slug/index.html`)."""
-        self.add_file(relative, file_hash(html), lambda _: html, shard)
+        self.add_file(relative, file_hash(html), html, shard)
 
-    def add_file(
-        self, relative: str, digest: str, read: Callable[[str], bytes], shard: str = ""
-    ) -> None:
-        """Add a page known by its content hash; `read(relative)` is called only to reindex.
+    def add_file(self, relative: str, digest: str, source: PageSource, shard: str = "") -> None:
+        """Add a page known by its content hash; `source` is used only to reindex.
 
-        A build that already hashed its pages (the output manifest) decides reuse without
-        reading a single page back, and holds no page in memory. `shard` names the bundle
+        `source(relative)` says where the page lies now (`StagedOutput.path_of`: staging if
+        it was re-rendered, else the live site); the page is hard-linked from there into
+        Pagefind's scratch folder, never read. A build that already hashed its pages (the
+        output manifest) decides reuse without touching a page. `shard` names the bundle
         (`pagefind/<shard>/`); the default is one bundle at `pagefind/`.
         """
         _check_relative(relative)
@@ -97,7 +124,7 @@ class SearchIndexer:
         if relative in self._seen:
             raise SearchError(f"{relative} was added to the search index twice")
         self._seen.add(relative)
-        self._shards.setdefault(shard, _Shard(shard)).add(relative, digest, read)
+        self._shards.setdefault(shard, _Shard(shard)).add(relative, digest, source)
 
     def fingerprint(self, shard: str = "") -> str:
         """A hash of everything one shard's bundle depends on."""
@@ -107,49 +134,46 @@ class SearchIndexer:
     def write(self, sink: FileSink, workers: int = 2) -> SearchReport:
         """Per shard: reuse the last bundle if nothing it depends on changed, else run Pagefind.
 
-        Pagefind indexes a bundle on about one core, so shards are indexed `workers` at
-        a time; memory stays bounded by that many of the largest shard.
+        Stale shards are indexed `workers` at a time (threads, each driving one Pagefind
+        process); memory stays bounded by that many of the largest shard. A shard whose
+        state does not match (its pages changed) starts indexing at once, so Pagefind runs
+        while the other shards' files are vouched for.
         """
         started = time.perf_counter()
         shards = [self._shards[name] for name in sorted(self._shards)]
         fingerprints = [shard.fingerprint(self.language) for shard in shards]
-        pages = files = size = 0
-        carried = [self._carry_over(s, fp, sink) if self.reuse else None
-                   for s, fp in zip(shards, fingerprints, strict=True)]  # fmt: skip
-        for counts in carried:
-            if counts is not None:
-                pages, files, size = pages + counts[0], files + counts[1], size + counts[2]
-        bundles = [
-            None if kept is not None or not self.reuse else self._previous_index(shard, fp)
-            for shard, fp, kept in zip(shards, fingerprints, carried, strict=True)
+        states = [
+            self._read_state(shard, fingerprint) if self.reuse else None
+            for shard, fingerprint in zip(shards, fingerprints, strict=True)
         ]
-        stale = [i for i, b in enumerate(bundles) if b is None and carried[i] is None]
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            built = pool.map(lambda i: shards[i].build(self.language), stale)
-            for position, fresh in zip(stale, built, strict=True):
-                bundles[position] = fresh
-        for shard, fingerprint, found in zip(shards, fingerprints, bundles, strict=True):
-            if found is None:
-                continue  # carried over untouched
-            count, index_files = found
-            for relative, data in sorted(index_files.items()):
-                sink.write(relative, data)
-            sink.write(shard.state_file, _state_bytes(fingerprint, count, index_files))
-            pages, files = pages + count, files + len(index_files)
-            size += _size(index_files)
-        rebuilt = len(stale)
+        totals: list[tuple[int, int, int]] = []  # (pages, files, bytes) of each shard
+        with _Rebuild(self.language, sink, workers) as rebuild:
+            for shard, fingerprint, found in zip(shards, fingerprints, states, strict=True):
+                if found is None:
+                    rebuild.start(shard, fingerprint)
+            for shard, fingerprint, found in zip(shards, fingerprints, states, strict=True):
+                if found is None:
+                    continue
+                counts = self._carry_over(shard, found, sink)
+                if counts is None:
+                    counts = self._hand_back(shard, fingerprint, found, sink)
+                if counts is None:
+                    rebuild.start(shard, fingerprint)
+                else:
+                    totals.append(counts)
+            totals += rebuild.finish()
         return SearchReport(
-            pages=pages,
-            files=files,
-            bytes=size,
-            reused=rebuilt == 0,
+            pages=sum(counts[0] for counts in totals),
+            files=sum(counts[1] for counts in totals),
+            bytes=sum(counts[2] for counts in totals),
+            reused=rebuild.started == 0,
             seconds=time.perf_counter() - started,
             shards=len(self._shards),
-            rebuilt_shards=rebuilt,
+            rebuilt_shards=rebuild.started,
         )
 
     def _carry_over(
-        self, shard: _Shard, fingerprint: str, sink: FileSink
+        self, shard: _Shard, found: tuple[dict[str, Any], str], sink: FileSink
     ) -> tuple[int, int, int] | None:
         """Keep a live bundle as it is, unread, when the sink vouches for every file of it.
 
@@ -157,9 +181,6 @@ class SearchIndexer:
         an unchanged shard costs a small state file read, not its whole bundle (at 100,000
         articles the index is ~300 MB in ~100,000 files). Returns (pages, files, bytes).
         """
-        found = self._read_state(shard, fingerprint)
-        if found is None:
-            return None
         state, state_digest = found
         recorded, sizes = state["files"], state.get("sizes")
         if not isinstance(sizes, dict):
@@ -186,13 +207,14 @@ class SearchIndexer:
             return None
         return state, file_hash(raw)
 
-    def _previous_index(
-        self, shard: _Shard, fingerprint: str
-    ) -> tuple[int, dict[str, bytes]] | None:
-        """The live bundle's files, read back and checked, if built from the same fingerprint."""
-        found = self._read_state(shard, fingerprint)
-        if found is None:
-            return None
+    def _hand_back(
+        self, shard: _Shard, fingerprint: str, found: tuple[dict[str, Any], str], sink: FileSink
+    ) -> tuple[int, int, int] | None:
+        """Write the live bundle again, read back and checked (its state matched).
+
+        For a sink that cannot vouch for the live files (no manifest): every file is read
+        and must still hash as recorded. Returns (pages, files, bytes), or None to rebuild.
+        """
         recorded, pages = found[0]["files"], found[0]["pages"]
         files: dict[str, bytes] = {}
         for relative, digest in recorded.items():
@@ -204,7 +226,64 @@ class SearchIndexer:
             if file_hash(data) != digest:
                 return None  # edited or half-copied by hand: rebuild rather than trust it
             files[relative] = data
-        return pages, files
+        for relative, data in sorted(files.items()):
+            sink.write(relative, data)
+        summary = {relative: (file_hash(data), len(data)) for relative, data in files.items()}
+        sink.write(shard.state_file, _state_bytes(fingerprint, pages, summary))
+        return pages, len(files), sum(len(data) for data in files.values())
+
+
+class _Rebuild:
+    """Shards being indexed, `workers` at a time, in a scratch folder removed at the end.
+
+    The scratch folder sits beside the sink's staging folder (one file system: pages are
+    hard-linked in, bundle files moved out). `finish` hands each bundle to the sink in the
+    order the shards were started, as soon as it is built. Leaving the block, even on an
+    error, starts no other Pagefind run, waits for the running ones, and removes it all.
+    """
+
+    def __init__(self, language: str, sink: FileSink, workers: int) -> None:
+        self.language, self.sink, self.workers = language, sink, max(1, workers)
+        self.started = 0
+        self._pool: ThreadPoolExecutor | None = None
+        self._scratch: Path | None = None
+        self._running: list[tuple[_Shard, str, Path, Future[tuple[int, Path]]]] = []
+
+    def __enter__(self) -> _Rebuild:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def start(self, shard: _Shard, fingerprint: str) -> None:
+        """Link one shard's pages into the scratch folder; Pagefind runs when a worker is free."""
+        if self._pool is None or self._scratch is None:
+            if isinstance(self.sink, StagingSink):
+                prefix, parent = f"{self.sink.staging.name}-search-", self.sink.staging.parent
+                self._scratch = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+            else:
+                self._scratch = Path(tempfile.mkdtemp(prefix="archivegen-search-"))
+            self._pool = ThreadPoolExecutor(max_workers=self.workers)
+        folder = self._scratch / str(self.started)
+        # linking is quick and runs here: in a worker thread, each of its many system calls
+        # would wait for the GIL while this thread vouches for the other shards' files
+        shard.prepare(folder)
+        future = self._pool.submit(shard.index, self.language, folder)
+        self._running.append((shard, fingerprint, folder, future))
+        self.started += 1
+
+    def finish(self) -> list[tuple[int, int, int]]:
+        """Wait for every started shard; hand its bundle to the sink. (pages, files, bytes)"""
+        totals = []
+        for shard, fingerprint, folder, future in self._running:
+            pages, bundle = future.result()
+            totals.append(_deliver(shard, fingerprint, pages, bundle, self.sink))
+            shutil.rmtree(folder, ignore_errors=True)
+        self._running.clear()
+        return totals
 
 
 class _Shard:
@@ -214,11 +293,11 @@ class _Shard:
         self.name = name
         self.folder = f"{INDEX_DIR}/{name}" if name else INDEX_DIR
         self.state_file = f"{self.folder}/{STATE_NAME}"
-        self.readers: dict[str, Callable[[str], bytes]] = {}
+        self.sources: dict[str, PageSource] = {}
         self.hashes: dict[str, str] = {}
 
-    def add(self, relative: str, digest: str, read: Callable[[str], bytes]) -> None:
-        self.readers[relative] = read
+    def add(self, relative: str, digest: str, source: PageSource) -> None:
+        self.sources[relative] = source
         self.hashes[relative] = digest
 
     def fingerprint(self, language: str) -> str:
@@ -229,44 +308,90 @@ class _Shard:
             digest.update(f"\n{relative}\t{self.hashes[relative]}".encode())
         return digest.hexdigest()
 
-    def build(self, language: str) -> tuple[int, dict[str, bytes]]:
-        """Run Pagefind over a scratch copy of the shard's pages; read back its files."""
-        with tempfile.TemporaryDirectory(prefix="archivegen-search-") as scratch:
-            site, bundle = Path(scratch, "site"), Path(scratch, INDEX_DIR)
-            site.mkdir()
-            for relative, read in self.readers.items():
-                target = site / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(read(relative))
-            pages = run_pagefind(site, bundle, language)
-            files = {
-                f"{self.folder}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
-                for path in sorted(bundle.rglob("*"))
-                if path.is_file()
-            }
-        if not files:
+    def prepare(self, folder: Path) -> None:
+        """Put the shard's pages into `folder/site`: hard links to where they lie now."""
+        site = folder / "site"
+        site.mkdir(parents=True)
+        for relative, source in self.sources.items():
+            target = site / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(source, bytes):
+                target.write_bytes(source)
+            else:
+                _link(source(relative), target, relative)
+
+    def index(self, language: str, folder: Path) -> tuple[int, Path]:
+        """Run Pagefind on a prepared `folder`; return (the page count, its bundle folder)."""
+        bundle = folder / "bundle"
+        pages = run_pagefind(folder / "site", bundle, language)
+        if not any(path.is_file() for path in bundle.rglob("*")):
             raise SearchError("Pagefind wrote no index files", field="search")
-        return pages, files
+        return pages, bundle
 
 
-def _size(files: dict[str, bytes]) -> int:
-    return sum(len(data) for data in files.values())
+def _link(page: Path, target: Path, relative: str) -> None:
+    """Put a page into the scratch site without copying it: a hard link, else a copy."""
+    try:
+        os.link(page, target)
+    except OSError:
+        try:
+            shutil.copyfile(page, target)  # another file system, or no hard links there
+        except OSError as exc:
+            raise SearchError(
+                f"{relative}: the page to index could not be read ({exc})", field="search"
+            ) from None
 
 
-def _state_bytes(fingerprint: str, pages: int, files: dict[str, bytes]) -> bytes:
+def _deliver(
+    shard: _Shard, fingerprint: str, pages: int, bundle: Path, sink: FileSink
+) -> tuple[int, int, int]:
+    """Hand a freshly built bundle and its state file to the sink; (pages, files, bytes).
+
+    A staging sink gets each new file moved into its staging folder (no copy) and
+    recorded; a file the live site already holds with the same bytes is only recorded.
+    """
+    summary: dict[str, tuple[str, int]] = {}
+    for path in sorted(bundle.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = f"{shard.folder}/{path.relative_to(bundle).as_posix()}"
+        data = path.read_bytes()
+        digest = file_hash(data)
+        summary[relative] = (digest, len(data))
+        if not isinstance(sink, StagingSink):
+            sink.write(relative, data)
+        elif sink.is_current(relative, digest):
+            sink.record(relative, digest, staged=False)
+        else:
+            target = sink.staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(path, target)
+            except OSError:
+                shutil.copyfile(path, target)  # staging on another file system
+            sink.record(relative, digest, staged=True)
+    sink.write(shard.state_file, _state_bytes(fingerprint, pages, summary))
+    return pages, len(summary), sum(size for _, size in summary.values())
+
+
+def _state_bytes(fingerprint: str, pages: int, files: dict[str, tuple[str, int]]) -> bytes:
+    """The reuse state of a bundle: its fingerprint and each file's (hash, size)."""
     state = {
         "version": STATE_VERSION,
         "generator": "archivegen",
         "fingerprint": fingerprint,
         "pages": pages,
-        "files": {relative: file_hash(data) for relative, data in sorted(files.items())},
-        "sizes": {relative: len(data) for relative, data in sorted(files.items())},
+        "files": {relative: digest for relative, (digest, _) in sorted(files.items())},
+        "sizes": {relative: size for relative, (_, size) in sorted(files.items())},
     }
     return json.dumps(state, sort_keys=True, indent=0).encode()
 
 
 def _check_relative(relative: str) -> None:
-    """A path inside the output: relative, no `..` (the state file is read back from disk)."""
-    path = PurePosixPath(relative)
-    if path.is_absolute() or ".." in path.parts or not path.parts:
+    """A path inside the output: relative, no `..` (the state file is read back from disk).
+
+    Plain string checks, as PurePosixPath would judge: this runs for every article.
+    """
+    parts = relative.split("/")
+    if relative.startswith("/") or ".." in parts or all(part in ("", ".") for part in parts):
         raise SearchError(f"{relative!r} is not a path inside the output folder")

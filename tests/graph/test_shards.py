@@ -1,8 +1,16 @@
+"""Search shards: a year, its quarters or its months, by how many articles the year has."""
+
+from __future__ import annotations
+
 from datetime import datetime, timedelta, timezone
+
+import pytest
+from sitekit import SiteFactory
 
 from archivegen.content.model import Article
 from archivegen.graph import site
-from archivegen.graph.site import search_shards
+from archivegen.graph.model import SearchPage
+from archivegen.graph.site import build_site_graph, search_shards
 
 WIB = timezone(timedelta(hours=7))
 
@@ -10,19 +18,77 @@ WIB = timezone(timedelta(hours=7))
 def article(year: int, month: int, n: int = 0) -> Article:
     date = datetime(year, month, 1, 8, tzinfo=WIB) + timedelta(minutes=n)
     return Article(
-        source_path=f"{year}-{month}-{n}.md", slug="x", title="x", date=date, category="A"
+        source_path=f"{year}-{month}-{n}.md",
+        slug=f"x-{year}-{month}-{n}",
+        title="x",
+        date=date,
+        category="A",
     )
 
 
-def test_older_years_are_one_shard_and_the_newest_year_is_split_by_month() -> None:
-    articles = [article(2022, 5), article(2022, 11), article(2024, 1), article(2024, 3)]
-    assert search_shards(articles) == ["2022", "2022", "2024-01", "2024-03"]
+def year_of(year: int, count: int) -> list[Article]:
+    """`count` articles spread over the twelve months of `year`."""
+    return [article(year, n % 12 + 1, n) for n in range(count)]
 
 
-def test_a_year_over_the_limit_is_split_by_month(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(site, "SEARCH_SHARD_LIMIT", 2)
-    articles = [article(2020, 1, 0), article(2020, 1, 1), article(2020, 2), article(2021, 6)]
-    assert search_shards(articles) == ["2020-01", "2020-01", "2020-02", "2021-06"]
+def newest_first(articles: list[Article]) -> list[Article]:
+    return sorted(articles, key=lambda a: (a.date, a.source_path), reverse=True)
+
+
+def test_a_year_up_to_the_year_limit_is_one_shard() -> None:
+    articles = year_of(2015, site.SEARCH_YEAR_SHARD_LIMIT)
+    assert set(search_shards(articles)) == {"2015"}
+
+
+def test_a_year_over_the_year_limit_is_split_by_quarter() -> None:
+    articles = year_of(2015, site.SEARCH_YEAR_SHARD_LIMIT + 1)
+    shards = search_shards(articles)
+    by_month = {a.date.month: shard for a, shard in zip(articles, shards, strict=True)}
+    assert by_month == {
+        1: "2015-q1", 2: "2015-q1", 3: "2015-q1",
+        4: "2015-q2", 5: "2015-q2", 6: "2015-q2",
+        7: "2015-q3", 8: "2015-q3", 9: "2015-q3",
+        10: "2015-q4", 11: "2015-q4", 12: "2015-q4",
+    }  # fmt: skip
+
+
+def test_a_year_up_to_the_quarter_limit_keeps_quarters_and_over_it_gets_months() -> None:
+    at_limit = year_of(2015, site.SEARCH_QUARTER_SHARD_LIMIT)
+    assert set(search_shards(at_limit)) == {"2015-q1", "2015-q2", "2015-q3", "2015-q4"}
+    over = year_of(2015, site.SEARCH_QUARTER_SHARD_LIMIT + 1)
+    shards = search_shards(over)
+    assert set(shards) == {f"2015-{month:02d}" for month in range(1, 13)}
+    assert all(s == f"2015-{a.date.month:02d}" for a, s in zip(over, shards, strict=True))
+
+
+def test_each_year_is_sized_on_its_own_and_the_newest_year_is_not_special() -> None:
+    small, large = year_of(2024, 3), year_of(2023, site.SEARCH_YEAR_SHARD_LIMIT + 1)
+    shards = search_shards(newest_first(small + large))
+    assert set(shards) == {"2024", "2023-q1", "2023-q2", "2023-q3", "2023-q4"}
+    # which articles a shard holds: only its year's
+    assert shards.count("2024") == len(small)
+
+
+def test_the_limits_order_as_the_rule_needs() -> None:
+    assert 0 < site.SEARCH_YEAR_SHARD_LIMIT < site.SEARCH_QUARTER_SHARD_LIMIT
+
+
+def test_shard_names_sorted_descending_are_newest_first(
+    make_site: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search page's date sort concatenates shards in `data-shards` order."""
+    monkeypatch.setattr(site, "SEARCH_YEAR_SHARD_LIMIT", 2)
+    monkeypatch.setattr(site, "SEARCH_QUARTER_SHARD_LIMIT", 12)
+    # one year of each kind, next to each other: months, quarters, whole years
+    articles = newest_first(
+        year_of(2017, 1) + year_of(2016, 13) + year_of(2015, 12) + year_of(2014, 2)
+    )
+    shards = search_shards(articles)
+    assert {"2017", "2016-01", "2016-12", "2015-q1", "2015-q4", "2014"} <= set(shards)
+    chronological = list(dict.fromkeys(shards))  # first appearance, newest article first
+    graph = build_site_graph(articles, make_site(seed=False))
+    (page,) = [p for p in graph.pages if isinstance(p, SearchPage)]
+    assert list(page.shards) == chronological
 
 
 def test_no_articles_no_shards() -> None:

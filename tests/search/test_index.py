@@ -13,10 +13,11 @@ import pytest
 from archivegen.build import BuildOptions, BuildReport, build_site
 from archivegen.config import SiteConfig
 from archivegen.errors import SearchError
-from archivegen.search import SearchIndexer
+from archivegen.search import SearchIndexer, runner
+from archivegen.search.index import file_hash
 
-# the fixture's years, and the newest year (2023) by month: where new articles arrive
-SHARDS = ["2019", "2020", "2021", "2022", "2023-02", "2023-09"]
+# the fixture's years: each has far fewer articles than a quarter-split year
+SHARDS = ["2019", "2020", "2021", "2022", "2023"]
 
 ARTICLES = 6  # the seed and the five OTHER_ARTICLES of conftest
 SiteFactory = Callable[..., SiteConfig]
@@ -71,7 +72,7 @@ def test_build_writes_an_index_of_the_articles(make_search_site: SiteFactory) ->
     out = config.output_path
     assert report.search is not None and not report.search.reused
     assert report.search.pages == ARTICLES
-    assert (report.search.shards, report.search.rebuilt_shards) == (6, 6)
+    assert (report.search.shards, report.search.rebuilt_shards) == (len(SHARDS), len(SHARDS))
     shard_entries = entries(out)
     assert list(shard_entries) == SHARDS  # one bundle per shard
     assert sum(e["languages"]["id"]["page_count"] for e in shard_entries.values()) == ARTICLES
@@ -137,7 +138,7 @@ def test_search_page_in_indonesian_and_english(make_search_site: SiteFactory) ->
     assert strings["filters"]["category"] == "Kategori"
     assert doc.get_element_by_id("search").get("data-bundle") == "/pagefind/"
     shards = doc.get_element_by_id("search").get("data-shards")
-    assert shards == "2023-09 2023-02 2022 2021 2020 2019"  # newest first
+    assert shards == "2023 2022 2021 2020 2019"  # newest first
     assert "memerlukan JavaScript" in doc.cssselect("noscript")[0].text_content()
 
     english = make_search_site(language="en")
@@ -179,7 +180,7 @@ def test_an_article_edit_rebuilds_the_index(make_search_site: SiteFactory) -> No
         if json.loads(before[f"pagefind/{shard}/archivegen-index.json"])["fingerprint"]
         != json.loads(after[f"pagefind/{shard}/archivegen-index.json"])["fingerprint"]
     ]
-    assert changed == ["2023-02"]  # politik/sidang.md is dated February 2023
+    assert changed == ["2023"]  # politik/sidang.md is dated February 2023
 
 
 def test_a_clean_build_reindexes(make_search_site: SiteFactory) -> None:
@@ -239,6 +240,99 @@ def test_a_first_build_that_fails_to_index_writes_nothing(
     with pytest.raises(SearchError):
         build(config)
     assert not config.output_path.exists() or not any(config.output_path.iterdir())
+
+
+def fake_pagefind(folder: Path, script: str) -> Path:
+    """An executable shell script to stand in for Pagefind (named by PAGEFIND_BINARY_PATH)."""
+    path = folder / "fake-pagefind"
+    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def test_a_failing_pagefind_gives_its_message_and_leaves_the_last_good_site(
+    make_search_site: SiteFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = make_search_site()
+    build(config)
+    out = config.output_path
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    story = config.content_path / "politik" / "sidang.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nTambahan.\n", "utf-8")
+    broken = fake_pagefind(tmp_path, "echo 'Error: the index exploded' >&2\nexit 3\n")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    with pytest.raises(SearchError, match=r"exit status 3.*the index exploded"):
+        build(config)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not list(out.parent.glob(".*staging*"))  # staging and the search scratch
+
+
+def test_without_the_pagefind_package_the_error_says_how_to_install_it(
+    make_search_site: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_package(name: str) -> None:
+        raise ImportError(f"No module named {name!r}")
+
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    monkeypatch.setattr(runner, "import_module", no_package)
+    with pytest.raises(SearchError, match=r"pip install 'pagefind\[bin\]'") as caught:
+        build(make_search_site())
+    assert caught.value.field == "search"
+
+
+def test_pages_are_linked_into_pagefind_and_its_files_moved_into_the_site(
+    make_search_site: SiteFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No page is copied for Pagefind, no index file is copied into the site: same inodes."""
+    config = make_search_site()
+    build(config)
+    out = config.output_path
+    story = config.content_path / "politik" / "sidang.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nKata baru: zamrud.\n", "utf-8")
+    seen = tmp_path / "inodes.txt"
+    # the real Pagefind, and the inode of each page it reads and of each file it writes
+    # (called as: pagefind --site SITE --output-path BUNDLE …)
+    spy = fake_pagefind(
+        tmp_path,
+        f'(cd "$2" && find . -type f -exec stat -c "%i site %n" {{}} +) > "{seen}"\n'
+        f'"{runner.pagefind_binary()}" "$@" || exit $?\n'
+        f'(cd "$4" && find . -type f -exec stat -c "%i bundle %n" {{}} +) >> "{seen}"\n',
+    )
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(spy))
+    before = mtimes(out)
+    report = build(config)
+    assert report.search is not None and report.search.rebuilt_shards == 1
+    inodes: dict[str, dict[str, int]] = {"site": {}, "bundle": {}}
+    for line in seen.read_text(encoding="utf-8").splitlines():
+        inode, kind, name = line.split(" ", 2)
+        inodes[kind][name.removeprefix("./")] = int(inode)
+
+    shard_pages = [
+        p.relative_to(out).as_posix()
+        for p in out.rglob("index.html")
+        if html(out, p.relative_to(out).as_posix()).cssselect('[data-pagefind-filter="shard:2023"]')
+    ]
+    assert sorted(inodes["site"]) == sorted(shard_pages)
+    for relative, inode in inodes["site"].items():
+        assert (out / relative).stat().st_ino == inode, relative  # a link, not a copy
+
+    folder = out / "pagefind" / "2023"
+    moved = {n for n, inode in inodes["bundle"].items() if (folder / n).stat().st_ino == inode}
+    kept = set(inodes["bundle"]) - moved
+    assert "pagefind-entry.json" in moved  # new bytes: moved into staging, then the site
+    assert "pagefind-ui.js" in kept  # same bytes as the live file: recorded, not staged
+    for name in kept:
+        assert mtimes(out)[(folder / name).as_posix()] == before[(folder / name).as_posix()]
+
+    state = states(out)["2023"]
+    on_disk = {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != "archivegen-index.json"
+    }
+    assert len(on_disk) == len(inodes["bundle"])
+    assert state["files"] == {name: file_hash(data) for name, data in on_disk.items()}
+    assert state["sizes"] == {name: len(data) for name, data in on_disk.items()}
 
 
 class DictSink:

@@ -7,7 +7,8 @@
 //
 // State lives in the URL (?q=…&category=…&year=…&sort=…), so any search can be linked.
 //
-// The index is sharded by year (data-shards, newest first): the first shard's pagefind.js
+// The index is sharded by calendar range: a year, a quarter or a month ("2016", "2015-q4",
+// "2015-03"; data-shards, newest first as the build sorts them): the first shard's pagefind.js
 // is loaded and the others are merged into it (mergeIndex), so filter counts add up
 // across shards. Pagefind orders merged results by score alone, and a sort's score is a
 // rank within one shard; so a date sort runs one search per shard (a hidden `shard`
