@@ -494,9 +494,11 @@ def index_articles(
 
 
 @contextmanager
-def staged(output: Path, clean: bool) -> Iterator[StagedOutput]:
+def staged(
+    output: Path, clean: bool, previous: dict[str, str] | None = None
+) -> Iterator[StagedOutput]:
     """A staged output that is thrown away if anything inside the block fails."""
-    out = StagedOutput(output, clean=clean)
+    out = StagedOutput(output, clean=clean, previous=previous)
     try:
         yield out
     except BaseException:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sitekit import SiteFactory, write_article
 
-from archivegen.build import BuildOptions, Builder, build_site
+from archivegen.build import Builder, BuildOptions, build_site
 from archivegen.config import SiteConfig
 from archivegen.content.loader import load_content
 from archivegen.content.model import Article
