@@ -27,10 +27,10 @@ from archivegen.graph.urls import output_path
 from archivegen.output.cache import (
     BuildCache,
     BuildState,
+    CacheBase,
     CacheWriter,
     load_cache,
     load_state,
-    save_cache,
 )
 from archivegen.output.site import StagedOutput, check_output_dir, manifest_file_digest
 from archivegen.pipeline.inputs import BuildInputs, config_digest, scan_inputs
@@ -147,7 +147,8 @@ class Builder:
         self._search_pending = False
         self._warm: _Warm | None = None
         self._unsaved: tuple[BuildState, BuildCache] | None = None
-        self._saver: int | None = None  # the pid of a background save
+        self._saver: CacheWriter | None = None  # a background save
+        self._base: CacheBase | None = None  # the cache base on disk, for deltas
 
     def build(
         self, progress: Progress | None = None, changed: Collection[str] | None = None
@@ -181,21 +182,14 @@ class Builder:
         self._unsaved = None
         if self._search_pending:  # the index lags the pages: the next build must not stop early
             state = dataclasses.replace(state, inputs_digest="")
-        if not background or not hasattr(os, "fork"):
-            save_cache(self.config.root, self.config.output_path, state, cache)
-            return
-        pid = os.fork()
-        if pid == 0:  # the child: save, then leave at once (no atexit, no inherited threads)
-            try:
-                save_cache(self.config.root, self.config.output_path, state, cache)
-            finally:
-                os._exit(0)
-        self._saver = pid
+        root, output = self.config.root, self.config.output_path
+        self._saver = CacheWriter(root, output, cache, self._base, background, state)
+        self._base = self._saver.base
 
     def wait_saved(self) -> None:
         """Wait for a background save to finish."""
         if self._saver is not None:
-            os.waitpid(self._saver, 0)
+            self._saver.wait()
             self._saver = None
 
     def _full(self, progress: Progress, started: float) -> BuildReport:
@@ -221,7 +215,8 @@ class Builder:
         elif warm is not None:
             cache = BuildCache(warm.articles, warm.fingerprints)
         else:
-            cache = load_cache(config.root, config.output_path)
+            self.wait_saved()
+            cache, self._base = load_cache(config.root, config.output_path)
         lap("cache")
         progress.start("Loading", len(inputs.articles))
         content, article_cache = load_changed(
@@ -238,7 +233,8 @@ class Builder:
         with staged(config.output_path, options.clean) as out:
             # page fingerprints describe the output the state vouches for, and only that one
             previous = cache.pages if state.output_manifest_digest == live_manifest else {}
-            plan = plan_render(graph.pages, previous, out, Fingerprinter(salt, templates))
+            fingerprinter = Fingerprinter(salt, templates)
+            plan = plan_render(graph.pages, previous, out, fingerprinter, workers)
             lap("plan")
             progress.start("Rendering", len(plan.jobs))
             render_jobs(plan.jobs, renderer, out, config, workers, progress.advance)
@@ -249,7 +245,10 @@ class Builder:
             lap("render")
             # the cache is pickled on a thread meanwhile: Pagefind is another process
             cache = BuildCache(article_cache, plan.fingerprints)
-            writer = CacheWriter(config.root, config.output_path, cache) if self.persist else None
+            writer = None
+            if self.persist:
+                self.wait_saved()
+                writer = CacheWriter(config.root, config.output_path, cache, self._base)
             try:
                 searched = (
                     index_articles(graph, out, config, options, progress) if config.search else None
@@ -416,7 +415,8 @@ class Builder:
         warm = self._warm
         assert warm is not None
         if writer is not None:  # written already, while the search index was made
-            writer.land(state)
+            if writer.land(state):
+                self._base = writer.base
             lap("save cache")
             return
         self._unsaved = (state, BuildCache(warm.articles, warm.fingerprints))

@@ -258,10 +258,11 @@ def related_entries(
     # most shared tags first, then nearest in time, then newest: one int per candidate,
     # which sorts in C (this runs once per article)
     most, width = len(ordered[index].tags), len(ordered).bit_length()
-    ranked = sorted(
+    ranked = [
         ((most - n) << (2 * width)) | (abs(other - index) << width) | other
         for other, n in shared.items()
-    )
+    ]
+    ranked.sort()
     mask = (1 << width) - 1
     chosen = [key & mask for key in ranked[:limit]]
     for step in range(1, len(siblings)):

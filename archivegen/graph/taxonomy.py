@@ -25,13 +25,13 @@ class Grouping:
 
     def of(self, names: Sequence[str]) -> tuple[Term, ...]:
         """The terms for some display names (as written in an article)."""
-        found = (self.terms.get(term_slug(n)) for n in names)
-        return tuple(t for t in found if t is not None)
+        terms = self.terms
+        return tuple([t for n in names if (t := terms.get(term_slug(n))) is not None])
 
     def links_of(self, names: Sequence[str]) -> tuple[Link, ...]:
         """The links for some display names."""
-        found = (self.links.get(term_slug(n)) for n in names)
-        return tuple(link for link in found if link is not None)
+        links = self.links  # called for every article and page: one comprehension, no generator
+        return tuple([link for n in names if (link := links.get(term_slug(n))) is not None])
 
 
 @lru_cache(maxsize=65536)

@@ -6,6 +6,11 @@ It remembers, from the last successful build:
 - a digest of every input's (path, size, mtime), so a build with nothing changed stops early.
 A cache written by another archivegen or Python version, or one that cannot be read, is
 ignored whole: the price is one full build, never a wrong site.
+
+The cache is a base snapshot plus a delta: a build that changed a few articles writes only
+what differs from the base (kilobytes, not the whole archive's 10-100 MB), and a new base
+once the delta grows past a fifth of it. A delta names the base it was written against; a
+delta that does not match its base makes the whole cache unreadable, never half-applied.
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ import io
 import os
 import pickle
 import sys
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -27,8 +31,10 @@ from archivegen.output.site import content_hash
 
 CACHE_DIR = ".archivegen"
 CACHE_FILE = "build-cache.pickle"
+DELTA_FILE = "build-cache-delta.pickle"
 STATE_FILE = "build-state.pickle"
-FORMAT = f"archivegen {__version__} cache 1 / python {sys.version_info[:2]}"
+FORMAT = f"archivegen {__version__} cache 2 / python {sys.version_info[:2]}"
+DELTA_SHARE = 0.2  # a delta larger than this share of the entries: write a new base
 
 FileStamp = tuple[int, int]  # (size, mtime_ns)
 
@@ -49,6 +55,15 @@ class BuildCache:
 
     articles: dict[str, tuple[FileStamp, LoadedArticle]] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # output path -> page fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class CacheBase:
+    """The base snapshot on disk, as written: what the next delta is computed against."""
+
+    token: str
+    articles: dict[str, tuple[FileStamp, LoadedArticle]]
+    pages: dict[str, str]
 
 
 def cache_folder(root: Path, output: Path) -> Path:
@@ -72,16 +87,25 @@ def load_state(root: Path, output: Path) -> BuildState:
     return found if isinstance(found, BuildState) else BuildState()
 
 
-def load_cache(root: Path, output: Path) -> BuildCache:
-    """The last build's cache, or an empty one when there is none to trust."""
-    found = _load_checked(cache_path(root, output))
-    return found if isinstance(found, BuildCache) else BuildCache()
-
-
-def save_cache(root: Path, output: Path, state: BuildState, cache: BuildCache) -> None:
-    """Write cache then state, each atomically: a state never vouches for a missing cache."""
-    _save_checked(cache_path(root, output), cache)
-    _save_checked(state_path(root, output), state)
+def load_cache(root: Path, output: Path) -> tuple[BuildCache, CacheBase | None]:
+    """The last build's cache and the base it came from; empty when there is none to trust."""
+    folder = cache_folder(root, output)
+    base = _load_checked(folder / CACHE_FILE)
+    if not isinstance(base, dict) or not isinstance(base.get("token"), str):
+        return BuildCache(), None
+    snapshot = CacheBase(base["token"], base["articles"], base["pages"])
+    articles, pages = dict(snapshot.articles), dict(snapshot.pages)
+    if (folder / DELTA_FILE).exists():
+        delta = _load_checked(folder / DELTA_FILE)
+        if not isinstance(delta, dict) or delta.get("base") != snapshot.token:
+            return BuildCache(), None  # torn, or written against another base
+        articles.update(delta["articles"])
+        pages.update(delta["pages"])
+        for key in delta["articles_removed"]:
+            articles.pop(key, None)
+        for key in delta["pages_removed"]:
+            pages.pop(key, None)
+    return BuildCache(articles, pages), snapshot
 
 
 # A cache file: the pickled FORMAT line, the pickled value, then the value's digest (hex,
@@ -133,41 +157,106 @@ def _dump_checked(handle: BinaryIO, value: object) -> None:
 
 
 class CacheWriter:
-    """Writes a build's cache on a thread while the build goes on; it lands only on `land`.
+    """Writes a build's cache, in a forked child when asked, while the build goes on.
 
-    Pickling the cache of a large site takes a few tenths of a second, and the search
-    index step spends that long waiting for Pagefind, another process: writing the cache
-    meanwhile takes it off the build's path. Until `land`, the cache sits in a pending file
-    beside the real one, so a build that fails later never leaves a cache that vouches for
-    an output it did not write.
+    Until `land`, it sits in pending files beside the real ones, so a build that fails
+    later never leaves a cache that vouches for an output it did not write. `background`:
+    a child process, not a thread (a thread would hold the interpreter lock the build's many
+    small system calls wait for); with `state` given, the child lands the cache itself and
+    the caller only waits for it (`wait`) before the next save, so saves land in order.
     """
 
-    def __init__(self, root: Path, output: Path, cache: BuildCache) -> None:
-        self.root, self.output = root, output
-        target = cache_path(root, output)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self._pending = target.with_name(f".{target.name}.{os.getpid()}.pending")
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._write, args=(cache,), daemon=True)
-        self._thread.start()
+    def __init__(
+        self,
+        root: Path,
+        output: Path,
+        cache: BuildCache,
+        base: CacheBase | None,
+        background: bool = True,
+        state: BuildState | None = None,
+    ) -> None:
+        self.folder = cache_folder(root, output)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.base, self._payload, self._is_delta = _plan_write(cache, base)
+        name = DELTA_FILE if self._is_delta else CACHE_FILE
+        self._target = self.folder / name
+        self._pending = self.folder / f".{name}.{os.getpid()}.pending"
+        self._child: int | None = None
+        self._written = False
+        if not background or not hasattr(os, "fork"):
+            self._written = self._write()
+            if state is not None:
+                self.land(state)
+            return
+        self._child = os.fork()
+        if self._child == 0:  # the child: write, then leave at once (no atexit, no threads)
+            ok = self._write()
+            if ok and state is not None:
+                try:
+                    self._land(state)
+                except Exception:
+                    ok = False
+            os._exit(0 if ok else 1)
 
-    def _write(self, cache: BuildCache) -> None:
+    def _write(self) -> bool:
         try:
             with open(self._pending, "wb") as handle:
-                _dump_checked(handle, cache)
-        except BaseException as exc:  # raised again by `land`, on the build's own thread
-            self._error = exc
+                _dump_checked(handle, self._payload)
+            return True
+        except Exception:
+            return False
 
-    def land(self, state: BuildState) -> None:
-        """Put the cache in place, then the state that vouches for it."""
-        self._thread.join()
-        if self._error is not None:
+    def wait(self) -> bool:
+        """Wait for the child (if any); True when the cache was written."""
+        if self._child is not None:
+            _, status = os.waitpid(self._child, 0)
+            self._child, self._written = None, status == 0
+        return self._written
+
+    def land(self, state: BuildState) -> bool:
+        """Put the cache in place, then the state that vouches for it; False if unwritten.
+
+        A cache that could not be written is not an error of the build: the last state
+        stays, which the next build does not trust for this output, so it renders again.
+        """
+        if not self.wait():
             self.discard()
-            raise self._error
-        os.replace(self._pending, cache_path(self.root, self.output))
-        _save_checked(state_path(self.root, self.output), state)
+            return False
+        self._land(state)
+        return True
+
+    def _land(self, state: BuildState) -> None:
+        if not self._is_delta:  # a new base: the old delta belongs to the old base
+            (self.folder / DELTA_FILE).unlink(missing_ok=True)
+        os.replace(self._pending, self._target)
+        _save_checked(self.folder / STATE_FILE, state)
 
     def discard(self) -> None:
         """Forget the pending cache (the build failed)."""
-        self._thread.join()
+        self.wait()
         self._pending.unlink(missing_ok=True)
+
+
+def _plan_write(
+    cache: BuildCache, base: CacheBase | None
+) -> tuple[CacheBase, dict[str, object], bool]:
+    """(the base after this write, what to write, whether it is a delta)."""
+    if base is not None:
+        # entries loaded unchanged are the very objects of the base; fingerprints are text
+        articles = {k: v for k, v in cache.articles.items() if base.articles.get(k) is not v}
+        pages = {k: v for k, v in cache.pages.items() if base.pages.get(k) != v}
+        gone_articles = [k for k in base.articles if k not in cache.articles]
+        gone_pages = [k for k in base.pages if k not in cache.pages]
+        size = len(articles) + len(pages) + len(gone_articles) + len(gone_pages)
+        if size <= DELTA_SHARE * (len(base.articles) + len(base.pages)):
+            delta: dict[str, object] = {
+                "base": base.token,
+                "articles": articles,
+                "pages": pages,
+                "articles_removed": gone_articles,
+                "pages_removed": gone_pages,
+            }
+            return base, delta, True
+    token = os.urandom(8).hex()
+    fresh = CacheBase(token, dict(cache.articles), dict(cache.pages))
+    return fresh, {"token": token, "articles": fresh.articles, "pages": fresh.pages}, False

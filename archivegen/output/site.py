@@ -129,12 +129,12 @@ class StagedOutput:
         return True
 
     def can_keep(self, relative: str, digest: str) -> bool:
-        """True when the live output holds this file with this digest (as `keep` would find)."""
+        """True when the live output holds this file with this digest, by the manifest
+        (trusted, as `keep` trusts it)."""
         return (
             self.incremental
             and relative not in self.hashes
             and self.previous.get(relative) == digest
-            and (self.output / relative).is_file()
         )
 
     def record(self, relative: str, digest: str, staged: bool) -> None:

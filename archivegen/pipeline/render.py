@@ -23,6 +23,7 @@ from archivegen.render.fingerprint import Fingerprinter
 from archivegen.render.renderer import Renderer
 
 CHUNK = 100
+FINGERPRINT_CHUNK = 2000  # pages per task: hashing one costs ~25 µs
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,20 +49,26 @@ def plan_render(
     previous: dict[str, str],
     out: StagedOutput,
     fingerprinter: Fingerprinter,
+    workers: int = 1,
 ) -> RenderPlan:
     """Keep every page whose inputs did not change; list the rest as jobs."""
     jobs: list[tuple[str, Page]] = []
     fingerprints: dict[str, str] = {}
     relatives = [output_path(page.url) for page in pages]
+    # on all cores: a page's fingerprint is a pure function of its value
+    computed = map_chunks(_fingerprint_chunk, fingerprinter, pages, workers, FINGERPRINT_CHUNK)
     carried = 0
-    for relative, page in zip(relatives, pages, strict=True):
-        fingerprint = fingerprinter.page(page)
+    for relative, page, fingerprint in zip(relatives, pages, computed, strict=True):
         fingerprints[relative] = fingerprint
         if previous.get(relative) == fingerprint and out.keep(relative):
             carried += 1
         else:
             jobs.append((relative, page))
     return RenderPlan(jobs=jobs, fingerprints=fingerprints, carried=carried, relatives=relatives)
+
+
+def _fingerprint_chunk(fingerprinter: Fingerprinter, pages: Sequence[Page]) -> list[str]:
+    return [fingerprinter.page(page) for page in pages]
 
 
 def render_jobs(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from functools import lru_cache
 from importlib import import_module, metadata
 from pathlib import Path
 
@@ -26,6 +27,7 @@ BINARY_VARIABLE = "PAGEFIND_BINARY_PATH"  # as Pagefind's own Python API: use th
 INSTALL_HINT = "install it with `pip install 'pagefind[bin]'` or set `search: false` in site.yaml"
 
 
+@lru_cache(maxsize=1)  # package metadata lookups cost ~9 ms, once per shard otherwise
 def pagefind_version() -> str:
     """The installed Pagefind binary's version: a new version may write a different index."""
     for name in ("pagefind_bin", "pagefind-bin", "pagefind_bin_extended", "pagefind"):
