@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import lru_cache
 from posixpath import normpath
 
 from archivegen.errors import OutputError
-
-_FORBIDDEN_CHARS = ("\\", "\x00", "\r", "\n", "?", "#")
 
 
 def fill(pattern: str, *, slug: str = "", date: datetime | None = None, n: int = 0) -> str:
@@ -29,18 +28,22 @@ def paged_url(first_url: str, page_pattern: str, number: int) -> str:
     return first_url.rstrip("/") + "/" + fill(page_pattern, n=number)
 
 
+# a forbidden character; or an empty, `.`, `..` or hidden segment (`//`, `/.`)
+_UNSAFE_CHARS = re.compile(r"[\\\x00\r\n?#]")
+_UNSAFE_SEGMENT = re.compile(r"//|/\.")
+
+
 @lru_cache(maxsize=1 << 18)  # pure, and asked again for every page of every build
 def output_path(url: str) -> str:
     """Map a site URL to a file path relative to the output root, refusing any escape.
 
     `/2022/10/04/x/` -> `2022/10/04/x/index.html`; `/feed.xml` -> `feed.xml`.
     """
-    if not url.startswith("/") or any(c in url for c in _FORBIDDEN_CHARS):
+    if not url.startswith("/") or _UNSAFE_CHARS.search(url):
         raise OutputError(f"unsafe URL {url!r}: it must be a plain path starting with /")
-    segments = url.strip("/").split("/") if url.strip("/") else []
-    if any(s in ("", ".", "..") or s.startswith(".") for s in segments):
+    if _UNSAFE_SEGMENT.search(url):
         raise OutputError(f"unsafe URL {url!r}: empty, dot or hidden path segments are refused")
-    relative = "/".join(segments)
+    relative = url.strip("/")
     if url.endswith("/") or not relative:
         relative = f"{relative}/index.html".lstrip("/")
     if normpath(relative) != relative or relative.startswith("/"):

@@ -18,7 +18,7 @@ from archivegen.render.fingerprint import digest
 class BuildInputs:
     """The article files with their stamps, and one digest of every input of the build."""
 
-    articles: list[tuple[Path, FileStamp]]
+    articles: list[tuple[str, FileStamp]]
     digest: str
     others: tuple[tuple[bytes, ...], tuple[bytes, ...]] = ((), ())  # stamps around the articles
     lines: list[bytes] = field(default_factory=list)  # one stamp line per article
@@ -27,7 +27,7 @@ class BuildInputs:
         """The same inputs with some article files' stamps replaced (a preview's edits)."""
         articles, lines = list(self.articles), list(self.lines)
         for position, (path, _) in enumerate(articles):
-            stamp = stamps.get(str(path))
+            stamp = stamps.get(path)
             if stamp is not None:
                 articles[position] = (path, stamp)
                 lines[position] = _stamp_line(path, stamp)
@@ -46,7 +46,7 @@ def scan_inputs(config: SiteConfig, theme: list[Path], options_key: str) -> Buil
 
 
 def _inputs(
-    articles: list[tuple[Path, FileStamp]],
+    articles: list[tuple[str, FileStamp]],
     head: tuple[bytes, ...],
     tail: tuple[bytes, ...],
     lines: list[bytes],
@@ -73,7 +73,7 @@ def code_digest() -> str:
     return digest(__version__.encode(), *stamps)
 
 
-def _stamp_line(path: Path, stamp: FileStamp) -> bytes:
+def _stamp_line(path: Path | str, stamp: FileStamp) -> bytes:
     return f"{path}\t{stamp[0]}\t{stamp[1]}".encode()
 
 

@@ -20,7 +20,7 @@ CHUNK = 200
 
 
 def load_changed(
-    files: Sequence[tuple[Path, FileStamp]],
+    files: Sequence[tuple[str, FileStamp]],
     config: SiteConfig,
     cache: BuildCache,
     workers: int,
@@ -31,20 +31,19 @@ def load_changed(
     Returns the content and the cache entries for the next build.
     """
     entries: dict[str, tuple[FileStamp, LoadedArticle]] = {}
-    stale: list[tuple[Path, FileStamp]] = []
+    stale: list[tuple[str, FileStamp]] = []
     for path, stamp in files:
-        key = str(path)
-        cached = cache.articles.get(key)
+        cached = cache.articles.get(path)
         if cached is not None and cached[0] == stamp:
-            entries[key] = cached
+            entries[path] = cached
         else:
             stale.append((path, stamp))
     on_done(len(entries))
-    paths = [path for path, _ in stale]
+    paths = [Path(path) for path, _ in stale]
     loaded = map_chunks(_load_chunk, config, paths, workers, CHUNK, on_done)
     for (path, stamp), outcome in zip(stale, loaded, strict=True):
-        entries[str(path)] = (stamp, outcome)
-    ordered = [entries[str(path)][1] for path, _ in files]
+        entries[path] = (stamp, outcome)
+    ordered = [entries[path][1] for path, _ in files]
     return collect(ordered), entries
 
 
