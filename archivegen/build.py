@@ -7,7 +7,9 @@ progress goes to the `Progress` the caller hands in, the outcome comes back as a
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
+import shutil
 import time
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,11 +31,12 @@ from archivegen.output.cache import (
     BuildState,
     CacheBase,
     CacheWriter,
+    cache_folder,
     load_cache,
     load_state,
 )
 from archivegen.output.site import StagedOutput, check_output_dir, manifest_file_digest
-from archivegen.pipeline.inputs import BuildInputs, config_digest, scan_inputs
+from archivegen.pipeline.inputs import BuildInputs, code_digest, config_digest, scan_inputs
 from archivegen.pipeline.load import load_changed
 from archivegen.pipeline.render import plan_render, render_jobs
 from archivegen.pipeline.workers import default_workers
@@ -158,15 +161,16 @@ class Builder:
         Raises, leaving the output untouched, when the content or a template is broken.
         """
         started = time.perf_counter()
-        if changed is not None and self._warm is not None:
-            try:
-                report = self._edit(changed, started)
-            except BaseException:
-                self._warm = None  # half-patched: the next build starts from the disk cache
-                raise
-            if report is not None:
-                return report
-        return self._full(progress or _Silent(), started)
+        with _collector_paused():
+            if changed is not None and self._warm is not None:
+                try:
+                    report = self._edit(changed, started)
+                except BaseException:
+                    self._warm = None  # half-patched: the next build starts from the disk cache
+                    raise
+                if report is not None:
+                    return report
+            return self._full(progress or _Silent(), started)
 
     def save(self, background: bool = False) -> None:
         """Write the cache of the last build to disk, if it is not there yet.
@@ -227,7 +231,9 @@ class Builder:
         articles, drafts, future = select_articles(content.articles, options, now)
         graph = build_site_graph(articles, config)
         lap("graph")
-        renderer = Renderer(graph.site, template_dirs(config, theme), theme)
+        renderer = Renderer(
+            graph.site, template_dirs(config, theme), theme, compiled_templates(config)
+        )
         salt = render_salt(graph.site, config_digest(config, theme))
         templates = template_digests(renderer.env)
         with staged(config.output_path, options.clean) as out:
@@ -423,6 +429,39 @@ class Builder:
         if self.persist:
             self.save()
             lap("save cache")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for one build.
+
+    A build allocates hundreds of thousands of small acyclic records (articles, entries,
+    pages), and each allocation burst triggers a collection that walks them all again:
+    about a tenth of an incremental build's time at 10,000 articles. Reference counting
+    frees them as usual; the collector runs again after the build (and in render workers,
+    which collect their own garbage).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # what the build keeps (a preview's last graph) is long-lived and acyclic: frozen,
+        # the first collection after the build does not walk it all once more
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+def compiled_templates(config: SiteConfig) -> Path:
+    """Where compiled templates are kept: beside the cache, per archivegen code (which
+    decides the Jinja options they were compiled with); other codes' folders are removed."""
+    folder = cache_folder(config.root, config.output_path)
+    current = folder / f"templates-{code_digest()[:12]}"
+    for old in folder.glob("templates-*"):
+        if old != current:
+            shutil.rmtree(old, ignore_errors=True)
+    return current
 
 
 def _in_search_index(relative: str) -> bool:

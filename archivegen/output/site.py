@@ -204,8 +204,11 @@ class StagedOutput:
     def _move_staged_in(self, removed: list[str]) -> None:
         for relative in self.staged:
             target = self.output / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.staging / relative, target)
+            try:  # the folder is usually there already: one system call, not three
+                os.replace(self.staging / relative, target)
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(self.staging / relative, target)
         for relative in removed:
             (self.output / relative).unlink(missing_ok=True)
             _prune_empty_parents(self.output / relative, self.output)

@@ -7,6 +7,7 @@ keeps the per-page overhead of the pool negligible.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -49,7 +50,13 @@ def map_chunks(
         return
     _SHARED = (task, context, items)
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(ranges))) as pool:
+        context = multiprocessing.get_context("fork")
+        # Frozen, the parent's objects are never walked by a worker's collector: a walk
+        # would write to every object's header and copy the whole inherited heap page by
+        # page. The build pauses the collector (build.py); each worker renders thousands
+        # of pages and makes garbage of its own, so it collects again.
+        gc.freeze()
+        with context.Pool(min(workers, len(ranges)), initializer=gc.enable) as pool:
             for (start, end), results in zip(ranges, pool.imap(_run_range, ranges), strict=True):
                 yield from results
                 if on_chunk:

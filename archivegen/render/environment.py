@@ -16,9 +16,18 @@ from archivegen.render.i18n import load_translations
 
 
 def make_environment(
-    template_dirs: list[Path], theme_dirs: list[Path], site: SiteInfo
+    template_dirs: list[Path],
+    theme_dirs: list[Path],
+    site: SiteInfo,
+    compiled_dir: Path | None = None,
 ) -> jinja2.Environment:
     """Templates from the site's own folder first, then the theme's, template by template."""
+    compiled = None
+    if compiled_dir is not None:
+        # per Jinja version; Jinja keys each entry by the template and checks its source
+        folder = compiled_dir / f"jinja-{jinja2.__version__}"
+        folder.mkdir(parents=True, exist_ok=True)
+        compiled = jinja2.FileSystemBytecodeCache(str(folder))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         autoescape=True,
@@ -26,6 +35,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=compiled,
     )
     env.globals.update(_gettext(load_translations(theme_dirs, site.language)))
     env.filters.update(_filters(site.language))

@@ -28,10 +28,18 @@ from archivegen.render.feeds import (
 class Renderer:
     """Holds the build's Jinja environment; `render` turns any page into its file's bytes."""
 
-    def __init__(self, site: SiteInfo, template_dirs: list[Path], theme_dirs: list[Path]) -> None:
+    def __init__(
+        self,
+        site: SiteInfo,
+        template_dirs: list[Path],
+        theme_dirs: list[Path],
+        compiled_dir: Path | None = None,
+    ) -> None:
+        """`compiled_dir`: where compiled templates are kept between builds (Jinja checks
+        each against its source), so a process renders without compiling the theme."""
         self.site = site
         self.template_dirs = template_dirs
-        self.env = make_environment(template_dirs, theme_dirs, site)
+        self.env = make_environment(template_dirs, theme_dirs, site, compiled_dir)
 
     def render(self, page: Page) -> bytes:
         """The bytes of the page's output file."""
