@@ -43,7 +43,12 @@ from archivegen.pipeline.workers import default_workers
 from archivegen.render.fingerprint import Fingerprinter, render_salt, template_digests
 from archivegen.render.renderer import Renderer
 from archivegen.render.theme import static_files, template_dirs, theme_dirs
-from archivegen.search import INDEX_DIR, SearchIndexer, SearchReport
+from archivegen.search import INDEX_DIR, PendingIndex, SearchIndexer, SearchReport
+
+# Up to this many listing pages to render, Pagefind indexes the article pages meanwhile
+# (one article added: ~600 shifted listing pages, one shard); above, after (a cold build:
+# render workers and Pagefind runs would only take turns on the same cores).
+OVERLAP_LISTINGS = 1_000
 
 
 class Progress(Protocol):
@@ -242,28 +247,43 @@ class Builder:
             fingerprinter = Fingerprinter(salt, templates)
             plan = plan_render(graph.pages, previous, out, fingerprinter, workers)
             lap("plan")
-            progress.start("Rendering", len(plan.jobs))
-            render_jobs(plan.jobs, renderer, out, config, workers, progress.advance)
-            static = []
-            for relative, data in static_files(config, theme):
-                out.write(relative, data)
-                static.append(relative)
-            lap("render")
-            # the cache is pickled on a thread meanwhile: Pagefind is another process
-            cache = BuildCache(article_cache, plan.fingerprints)
+            # the cache is written by a child process meanwhile (landed after the commit);
+            # forked now, before any thread (Pagefind's) is running
             writer = None
             if self.persist:
                 self.wait_saved()
+                cache = BuildCache(article_cache, plan.fingerprints)
                 writer = CacheWriter(config.root, config.output_path, cache, self._base)
+            pending = None
             try:
-                searched = (
-                    index_articles(graph, out, config, options, progress) if config.search else None
-                )
+                progress.start("Rendering", len(plan.jobs))
+                jobs = plan.jobs
+                split = sum(isinstance(page, ArticlePage) for _, page in jobs)
+                # both want every core: overlapping pays only when the listings are few
+                if config.search and len(jobs) - split <= OVERLAP_LISTINGS:
+                    # article pages first, then Pagefind indexes them while listings render
+                    jobs = sorted(jobs, key=lambda job: not isinstance(job[1], ArticlePage))
+                    render_jobs(jobs[:split], renderer, out, config, workers, progress.advance)
+                    pending = start_indexing(graph, out, config, options)
+                    jobs = jobs[split:]
+                render_jobs(jobs, renderer, out, config, workers, progress.advance)
+                if config.search and pending is None:
+                    pending = start_indexing(graph, out, config, options)
+                static = []
+                for relative, data in static_files(config, theme):
+                    out.write(relative, data)
+                    static.append(relative)
+                lap("render")
+                progress.start("Indexing", 1)
+                searched = pending.finish() if pending is not None else None
+                progress.advance()
                 lap("search")
                 manifest_digest = out.manifest_digest()
                 result = out.commit()
                 self._search_pending = False  # indexed with the pages
             except BaseException:
+                if pending is not None:
+                    pending.close()
                 if writer is not None:
                     writer.discard()
                 raise
@@ -367,7 +387,7 @@ class Builder:
                 _keep_search_index(out, warm.hashes)  # as it was: `index_search` follows
                 self._search_pending = True
             elif config.search:
-                searched = index_articles(graph, out, config, options, _Silent())
+                searched = index_articles(graph, out, config, options)
                 lap("search")
             manifest_digest = out.manifest_digest()
             result = out.commit()
@@ -408,7 +428,7 @@ class Builder:
             for relative in warm.hashes:
                 if not _in_search_index(relative):
                     out.keep(relative)
-            searched = index_articles(warm.graph, out, self.config, self.options, _Silent())
+            searched = index_articles(warm.graph, out, self.config, self.options)
             manifest_digest = out.manifest_digest()
             out.commit()
         warm.hashes = out.hashes
@@ -513,23 +533,26 @@ def select_articles(
 
 
 def index_articles(
-    graph: SiteGraph,
-    out: StagedOutput,
-    config: SiteConfig,
-    options: BuildOptions,
-    progress: Progress,
+    graph: SiteGraph, out: StagedOutput, config: SiteConfig, options: BuildOptions
 ) -> SearchReport:
     """Index the article pages into the staged output (the last index when none changed)."""
-    progress.start("Indexing", 1)
+    return start_indexing(graph, out, config, options).finish()
+
+
+def start_indexing(
+    graph: SiteGraph, out: StagedOutput, config: SiteConfig, options: BuildOptions
+) -> PendingIndex:
+    """Carry unchanged shards over and start Pagefind on the others; `finish` waits.
+
+    Needs every article page rendered or kept (their hashes decide which shards changed).
+    """
     search = SearchIndexer(config.output_path, config.language, reuse=not options.clean)
     for page in graph.pages:
         if isinstance(page, ArticlePage):
             relative = output_path(page.url)
             # the manifest hash decides reuse; a page is only linked (never read) to reindex
             search.add_file(relative, out.hashes[relative], out.path_of, page.search_shard)
-    report = search.write(out, workers=options.workers or default_workers())
-    progress.advance()
-    return report
+    return search.start(out, workers=options.workers or default_workers())
 
 
 @contextmanager

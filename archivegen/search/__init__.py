@@ -9,8 +9,9 @@ from archivegen.search.index import (
     INDEX_DIR,
     STATE_FILE,
     FileSink,
+    PendingIndex,
     SearchIndexer,
     SearchReport,
 )
 
-__all__ = ["INDEX_DIR", "STATE_FILE", "FileSink", "SearchIndexer", "SearchReport"]
+__all__ = ["INDEX_DIR", "STATE_FILE", "FileSink", "PendingIndex", "SearchIndexer", "SearchReport"]

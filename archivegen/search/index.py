@@ -139,6 +139,12 @@ class SearchIndexer:
         state does not match (its pages changed) starts indexing at once, so Pagefind runs
         while the other shards' files are vouched for.
         """
+        return self.start(sink, workers).finish()
+
+    def start(self, sink: FileSink, workers: int = 2) -> PendingIndex:
+        """`write`, in two halves: this one carries unchanged shards over and starts
+        Pagefind on the others; `finish` waits for them. In between, the caller may go on
+        (render the listing pages while Pagefind indexes the article pages)."""
         started = time.perf_counter()
         shards = [self._shards[name] for name in sorted(self._shards)]
         fingerprints = [shard.fingerprint(self.language) for shard in shards]
@@ -147,7 +153,8 @@ class SearchIndexer:
             for shard, fingerprint in zip(shards, fingerprints, strict=True)
         ]
         totals: list[tuple[int, int, int]] = []  # (pages, files, bytes) of each shard
-        with _Rebuild(self.language, sink, workers) as rebuild:
+        rebuild = _Rebuild(self.language, sink, workers)
+        try:
             for shard, fingerprint, found in zip(shards, fingerprints, states, strict=True):
                 if found is None:
                     rebuild.start(shard, fingerprint)
@@ -161,16 +168,10 @@ class SearchIndexer:
                     rebuild.start(shard, fingerprint)
                 else:
                     totals.append(counts)
-            totals += rebuild.finish()
-        return SearchReport(
-            pages=sum(counts[0] for counts in totals),
-            files=sum(counts[1] for counts in totals),
-            bytes=sum(counts[2] for counts in totals),
-            reused=rebuild.started == 0,
-            seconds=time.perf_counter() - started,
-            shards=len(self._shards),
-            rebuilt_shards=rebuild.started,
-        )
+        except BaseException:
+            rebuild.close()
+            raise
+        return PendingIndex(rebuild, totals, len(self._shards), started)
 
     def _carry_over(
         self, shard: _Shard, found: tuple[dict[str, Any], str], sink: FileSink
@@ -233,6 +234,35 @@ class SearchIndexer:
         return pages, len(files), sum(len(data) for data in files.values())
 
 
+class PendingIndex:
+    """Shards being indexed in the background; `finish` hands them to the sink."""
+
+    def __init__(
+        self, rebuild: _Rebuild, totals: list[tuple[int, int, int]], shards: int, started: float
+    ) -> None:
+        self._rebuild, self._totals, self._shards, self._started = rebuild, totals, shards, started
+
+    def finish(self) -> SearchReport:
+        """Wait for every shard being indexed and deliver its bundle; the step's report."""
+        try:
+            totals = self._totals + self._rebuild.finish()
+        finally:
+            self._rebuild.close()
+        return SearchReport(
+            pages=sum(counts[0] for counts in totals),
+            files=sum(counts[1] for counts in totals),
+            bytes=sum(counts[2] for counts in totals),
+            reused=self._rebuild.started == 0,
+            seconds=time.perf_counter() - self._started,
+            shards=self._shards,
+            rebuilt_shards=self._rebuild.started,
+        )
+
+    def close(self) -> None:
+        """Give up (the build failed): start no other run, wait for those running, clean up."""
+        self._rebuild.close()
+
+
 class _Rebuild:
     """Shards being indexed, `workers` at a time, in a scratch folder removed at the end.
 
@@ -253,6 +283,10 @@ class _Rebuild:
         return self
 
     def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Start no other Pagefind run, wait for the running ones, remove the scratch folder."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
         if self._scratch is not None:

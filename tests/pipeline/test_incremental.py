@@ -6,6 +6,7 @@ import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sitekit import SiteFactory, write_article
 
 from archivegen.build import BuildOptions, build_site
@@ -147,3 +148,28 @@ def test_parallel_and_serial_builds_write_the_same_bytes(
     report = build_site(parallel, dataclasses.replace(NOW, workers=2, clean=True))
     assert report.rendered > 150  # enough pages for two chunks of work
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+
+
+def test_indexing_during_or_after_the_listings_gives_the_same_site(
+    make_site: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archivegen.build
+
+    config = make_site(fillers=30)
+    build_site(config, NOW)  # few listings: Pagefind indexes while they render
+    overlapped = tree(config.output_path)
+    monkeypatch.setattr(archivegen.build, "OVERLAP_LISTINGS", 0)  # as for a large archive
+    report = build_site(config, dataclasses.replace(NOW, clean=True))
+    assert report.search is not None and report.search.rebuilt_shards == report.search.shards
+    after = tree(config.output_path)
+
+    # the pages are the same bytes; Pagefind's bundles are not promised to repeat
+    def pages(t: dict[str, bytes]) -> dict[str, bytes]:
+        return {k: v for k, v in t.items() if not k.startswith(("pagefind/", "."))}
+
+    assert pages(overlapped) == pages(after)
+
+    def shards(t: dict[str, bytes]) -> set[str]:
+        return {k.split("/")[1] for k in t if k.startswith("pagefind/") and k.count("/") > 1}
+
+    assert shards(overlapped) == shards(after) and len(shards(after)) == report.search.shards
