@@ -1,8 +1,18 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from babel.dates import format_datetime
 
-from archivegen.render.dates import dateline, month_name, short_date
+from archivegen.render.dates import (
+    DATELINE,
+    LONG_DATE,
+    SHORT_DATE,
+    dateline,
+    locale_for,
+    long_date,
+    month_name,
+    short_date,
+)
 
 
 def at(hours: float) -> datetime:
@@ -31,3 +41,18 @@ def test_short_date_and_month_names() -> None:
     assert short_date(at(7), "id") == "04 Okt 2022"
     assert month_name(8, "id", 2022) == "Agustus 2022"
     assert month_name(8, "en") == "August"
+
+
+@pytest.mark.parametrize("language", ["id", "en", "pt-BR", "de", "ja", "ar", "ru"])
+def test_the_spelled_out_patterns_agree_with_babel(language: str) -> None:
+    locale = locale_for(language)
+    start = datetime(2019, 12, 30, 5, 7, tzinfo=timezone(timedelta(hours=7)))
+    for step in range(0, 400 * 24, 29):  # every month and weekday, many hours
+        moment = start + timedelta(hours=step)
+        babel = {
+            pattern: format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=locale)
+            for pattern in (DATELINE, SHORT_DATE, LONG_DATE)
+        }
+        assert dateline(moment, language).startswith(babel[DATELINE])
+        assert short_date(moment, language) == babel[SHORT_DATE]
+        assert long_date(moment, language) == babel[LONG_DATE]
