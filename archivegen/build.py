@@ -140,18 +140,20 @@ class Builder:
         options: BuildOptions = BuildOptions(),
         *,
         persist: bool = True,
-        search_later: bool = False,
+        preview: bool = False,
     ) -> None:
         """`persist=False` leaves saving the cache to the caller (`save`), off the hot path.
 
-        `search_later=True` (the preview): an edit's pages are committed first, with the
-        last search index, and `index_search` brings the index up to date after, so a tab
-        reloads without waiting for Pagefind. `archivegen build` commits both at once.
+        `preview=True` (a long-lived session, `archivegen serve`): the first build learns the
+        site even when nothing changed, so the first edit is patched like the later ones;
+        an edit's pages are committed first, with the last search index, and
+        `index_search` brings the index up to date after, so a tab reloads without waiting
+        for Pagefind. `archivegen build` commits pages and index at once.
         """
         self.config = config
         self.options = options
         self.persist = persist
-        self.search_later = search_later
+        self.preview = preview
         self._search_pending = False
         self._warm: _Warm | None = None
         self._unsaved: tuple[BuildState, BuildCache] | None = None
@@ -215,7 +217,8 @@ class Builder:
             state = warm.state if warm else load_state(config.root, config.output_path)
         inputs = scan_inputs(config, theme, f"{options.drafts}/{options.future}")
         live_manifest = manifest_file_digest(config.output_path)
-        if is_up_to_date(state, inputs.digest, live_manifest, now):
+        warm_up = self.preview and warm is None  # see __init__
+        if is_up_to_date(state, inputs.digest, live_manifest, now) and not warm_up:
             self._warm = warm
             return _up_to_date_report(config, state, started)
         lap("scan")
@@ -383,7 +386,7 @@ class Builder:
             render_jobs(jobs, warm.renderer, out, config, 1, lambda _: None)
             lap("render")
             searched = None
-            if config.search and self.search_later:
+            if config.search and self.preview:
                 _keep_search_index(out, warm.hashes)  # as it was: `index_search` follows
                 self._search_pending = True
             elif config.search:
@@ -413,6 +416,11 @@ class Builder:
             search=searched,
             timings=tuple(lap.laps),
         )
+
+    @property
+    def search_pending(self) -> bool:
+        """True when the last build left the search index to `index_search`."""
+        return self._search_pending
 
     def index_search(self) -> SearchReport | None:
         """Bring the search index up to date after a build that left it for later.

@@ -74,9 +74,12 @@ class LiveHub:
         self._prefix = f"{time.time_ns():x}"
         self._generation = 0
         self._lock = threading.Lock()
+        self._reconnected = threading.Condition(self._lock)
         self._state = LiveState(build=self._token())
         self._streams: set[queue.SimpleQueue[LiveState | None]] = set()
         self._closed = False
+        self._opened = 0  # streams ever opened
+        self._reloading = (0, 0)  # (streams opened, returns awaited) when tabs were told to reload
 
     @property
     def state(self) -> LiveState:
@@ -88,7 +91,21 @@ class LiveHub:
         with self._lock:
             if changed:
                 self._generation += 1
+                # one return is the sign: closed tabs linger in `_streams` until written to
+                self._reloading = (self._opened, 1 if self._streams else 0)
             self._publish(LiveState(self._token(), ()))
+
+    def wait_for_reloads(self, timeout: float) -> bool:
+        """Wait until a tab told to reload has connected again (its page has loaded).
+
+        Low-priority work (the search index catching up) waits for this, so the reloads are
+        served first. False when the timeout passed first (a tab closed meanwhile).
+        """
+        with self._reconnected:
+            opened, tabs = self._reloading
+            return self._reconnected.wait_for(
+                lambda: self._closed or self._opened - opened >= tabs, timeout
+            )
 
     def failed(self, errors: tuple[ShownError, ...]) -> None:
         """A build failed: the site is unchanged, the tabs show the errors."""
@@ -101,6 +118,8 @@ class LiveHub:
         with self._lock:
             stream.put(None if self._closed else self._state)
             self._streams.add(stream)
+            self._opened += 1
+            self._reconnected.notify_all()
         return stream
 
     def unsubscribe(self, stream: queue.SimpleQueue[LiveState | None]) -> None:
@@ -114,6 +133,7 @@ class LiveHub:
             self._closed = True
             for stream in self._streams:
                 stream.put(None)
+            self._reconnected.notify_all()
 
     def _publish(self, state: LiveState) -> None:
         self._state = state

@@ -46,14 +46,24 @@
     document.body.appendChild(overlay);
   }
 
-  var events = new EventSource("/__archivegen/events");
-  events.addEventListener("state", function (event) {
-    var state = JSON.parse(event.data);
-    if (shown !== null && state.build !== shown) {
-      events.close();
-      location.reload();
-      return;
-    }
-    showErrors(state.errors);
-  });
+  // Connected once the page has loaded: the server takes a tab's return as the sign that
+  // its reload is done before it starts slower work (the search index catching up). The
+  // server sends the current state on connecting, so a build finished meanwhile is not missed.
+  function connect() {
+    var events = new EventSource("/__archivegen/events");
+    events.addEventListener("state", function (event) {
+      var state = JSON.parse(event.data);
+      if (shown !== null && state.build !== shown) {
+        events.close();
+        location.reload();
+        return;
+      }
+      showErrors(state.errors);
+    });
+  }
+  if (document.readyState === "complete") {
+    connect();
+  } else {
+    window.addEventListener("load", connect);
+  }
 })();

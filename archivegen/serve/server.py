@@ -29,6 +29,8 @@ from archivegen.serve.httpd import PreviewHTTPServer
 from archivegen.serve.live import LiveHub, shown_errors
 from archivegen.serve.watch import Watcher, plan_watch
 
+RELOAD_GRACE_SECONDS = 1.0  # the search catch-up waits at most this long for tabs to reload
+
 
 class ServeError(ArchivegenError):
     """The preview server cannot start (the port is taken, the host unknown)."""
@@ -76,7 +78,7 @@ class Preview:
         self.reporter = reporter
         self.config: SiteConfig = load_config(config_file)
         # one Builder for the whole session: each rebuild starts from what the last one knew
-        self.builder = Builder(self.config, options.build, persist=False, search_later=True)
+        self.builder = Builder(self.config, options.build, persist=False, preview=True)
         self._config_broken = False
         self.hub = LiveHub()
         self.debouncer = Debouncer(self._rebuild, quiet=options.quiet_seconds)
@@ -126,9 +128,7 @@ class Preview:
             try:
                 self.config = load_config(self.config_file)
                 self.builder.wait_saved()
-                self.builder = Builder(
-                    self.config, self.options.build, persist=False, search_later=True
-                )
+                self.builder = Builder(self.config, self.options.build, persist=False, preview=True)
                 self._config_broken = False
             except ArchivegenError as exc:
                 self._config_broken = True
@@ -146,6 +146,8 @@ class Preview:
             return
         self.hub.built(changed=bool(report.written or report.deleted))
         self.reporter.built(report, len(changed or ()))
+        if self.builder.search_pending:
+            self.hub.wait_for_reloads(timeout=RELOAD_GRACE_SECONDS)  # serve the reloads first
         if self.debouncer.has_pending():
             return  # another edit came: build it first; the index catches up after that one
         started = time.perf_counter()

@@ -154,7 +154,7 @@ def test_the_preview_commits_pages_first_and_the_search_index_after(
     make_site: SiteFactory,
 ) -> None:
     config = make_site(fillers=20)
-    builder = Builder(config, NOW, persist=False, search_later=True)
+    builder = Builder(config, NOW, persist=False, preview=True)
     builder.build()
     assert builder.index_search() is None  # a full build indexes as it goes
     edited = config.content_path / "filler/artikel-010.md"
@@ -173,7 +173,7 @@ def test_a_cache_saved_while_the_index_lags_does_not_claim_up_to_date(
     make_site: SiteFactory,
 ) -> None:
     config = make_site(fillers=8)
-    builder = Builder(config, NOW, persist=False, search_later=True)
+    builder = Builder(config, NOW, persist=False, preview=True)
     builder.build()
     edited = config.content_path / "filler/artikel-005.md"
     edited.write_text(edited.read_text().replace("Paragraf kedua.", "Paragraf kedua, baru."))
