@@ -150,15 +150,21 @@ def test_a_broken_edit_raises_and_its_fix_patches_again(make_site: SiteFactory) 
     assert "lagi" in (config.output_path / "2023/01/01/berita-nomor-4/index.html").read_text()
 
 
+def preview_then_edit(config: SiteConfig, name: str) -> tuple[Builder, Path]:
+    """A preview's Builder after its first build, and an article edited since."""
+    builder = Builder(config, NOW, persist=False, preview=True)
+    builder.build()
+    assert builder.index_search() is None  # a full build indexes as it goes
+    edited = config.content_path / name
+    edited.write_text(edited.read_text().replace("Paragraf kedua.", "Paragraf kedua, baru."))
+    return builder, edited
+
+
 def test_the_preview_commits_pages_first_and_the_search_index_after(
     make_site: SiteFactory,
 ) -> None:
     config = make_site(fillers=20)
-    builder = Builder(config, NOW, persist=False, preview=True)
-    builder.build()
-    assert builder.index_search() is None  # a full build indexes as it goes
-    edited = config.content_path / "filler/artikel-010.md"
-    edited.write_text(edited.read_text().replace("Paragraf kedua.", "Paragraf kedua, baru."))
+    builder, edited = preview_then_edit(config, "filler/artikel-010.md")
     report = builder.build(changed={str(edited)})
     assert report.search is None and "search" not in dict(report.timings)
     assert "baru" in (config.output_path / "2023/01/01/berita-nomor-10/index.html").read_text()
@@ -173,10 +179,7 @@ def test_a_cache_saved_while_the_index_lags_does_not_claim_up_to_date(
     make_site: SiteFactory,
 ) -> None:
     config = make_site(fillers=8)
-    builder = Builder(config, NOW, persist=False, preview=True)
-    builder.build()
-    edited = config.content_path / "filler/artikel-005.md"
-    edited.write_text(edited.read_text().replace("Paragraf kedua.", "Paragraf kedua, baru."))
+    builder, edited = preview_then_edit(config, "filler/artikel-005.md")
     builder.build(changed={str(edited)})
     builder.save()  # before index_search: the preview was stopped, or another edit came
     report = build_site(config, NOW)

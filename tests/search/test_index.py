@@ -216,15 +216,21 @@ def test_search_page_url_is_configurable(make_search_site: SiteFactory) -> None:
     assert html(out, "index.html").cssselect("form.search-box")[0].get("action") == "/search/"
 
 
-def test_failed_indexing_leaves_the_last_good_site(
-    make_search_site: SiteFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    config = make_search_site()
+def built_then_edited(config: SiteConfig) -> tuple[Path, dict[Path, bytes]]:
+    """Build, remember every output file, then edit an article: the next build must index."""
     build(config)
     out = config.output_path
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     story = config.content_path / "politik" / "sidang.md"
     story.write_text(story.read_text(encoding="utf-8") + "\nTambahan.\n", "utf-8")
+    return out, before
+
+
+def test_failed_indexing_leaves_the_last_good_site(
+    make_search_site: SiteFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = make_search_site()
+    out, before = built_then_edited(config)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     with pytest.raises(SearchError, match="Pagefind binary was not found"):
         build(config)
@@ -254,11 +260,7 @@ def test_a_failing_pagefind_gives_its_message_and_leaves_the_last_good_site(
     make_search_site: SiteFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     config = make_search_site()
-    build(config)
-    out = config.output_path
-    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    story = config.content_path / "politik" / "sidang.md"
-    story.write_text(story.read_text(encoding="utf-8") + "\nTambahan.\n", "utf-8")
+    out, before = built_then_edited(config)
     broken = fake_pagefind(tmp_path, "echo 'Error: the index exploded' >&2\nexit 3\n")
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
     with pytest.raises(SearchError, match=r"exit status 3.*the index exploded"):
