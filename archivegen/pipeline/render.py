@@ -22,7 +22,8 @@ from archivegen.pipeline.workers import map_chunks
 from archivegen.render.fingerprint import Fingerprinter
 from archivegen.render.renderer import Renderer
 
-CHUNK = 100
+CHUNK = 100  # pages per task at most; fewer when there are few, so every core gets work
+MIN_CHUNK = 25
 FINGERPRINT_CHUNK = 2000  # pages per task: hashing one costs ~25 µs
 
 
@@ -82,9 +83,15 @@ def render_jobs(
     """Render the jobs (in parallel when there are many) and record them in the output."""
     context = _WorkerContext(renderer, out.staging, out, config)
     for relative, digest, staged in map_chunks(
-        _render_chunk, context, jobs, workers, CHUNK, on_done
+        _render_chunk, context, jobs, workers, chunk_size(len(jobs), workers), on_done
     ):
         out.record(relative, digest, staged)
+
+
+def chunk_size(jobs: int, workers: int) -> int:
+    """Tasks of CHUNK pages, or smaller (eight per worker, so none idles at the end), but
+    not below MIN_CHUNK: a handful of pages renders faster here than a pool starts."""
+    return max(MIN_CHUNK, min(CHUNK, jobs // (8 * max(1, workers))))
 
 
 def with_body(page: ArticlePage, config: SiteConfig) -> ArticlePage:
