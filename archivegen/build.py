@@ -22,7 +22,7 @@ from archivegen.config import SiteConfig
 from archivegen.content.loader import FileStamp, LoadedArticle, load_article_file
 from archivegen.content.model import Article
 from archivegen.errors import raise_all
-from archivegen.graph.model import ArticlePage
+from archivegen.graph.model import ArticlePage, Page
 from archivegen.graph.patch import GraphIndex, index_graph, patch_graph
 from archivegen.graph.site import SiteGraph, build_site_graph
 from archivegen.graph.urls import output_path
@@ -260,18 +260,7 @@ class Builder:
             pending = None
             try:
                 progress.start("Rendering", len(plan.jobs))
-                jobs = plan.jobs
-                split = sum(isinstance(page, ArticlePage) for _, page in jobs)
-                # both want every core: overlapping pays only when the listings are few
-                if config.search and len(jobs) - split <= OVERLAP_LISTINGS:
-                    # article pages first, then Pagefind indexes them while listings render
-                    jobs = sorted(jobs, key=lambda job: not isinstance(job[1], ArticlePage))
-                    render_jobs(jobs[:split], renderer, out, config, workers, progress.advance)
-                    pending = start_indexing(graph, out, config, options)
-                    jobs = jobs[split:]
-                render_jobs(jobs, renderer, out, config, workers, progress.advance)
-                if config.search and pending is None:
-                    pending = start_indexing(graph, out, config, options)
+                pending = self._render_and_start_indexing(plan.jobs, graph, renderer, out, progress)
                 static = []
                 for relative, data in static_files(config, theme):
                     out.write(relative, data)
@@ -321,6 +310,39 @@ class Builder:
             timings=tuple(lap.laps),
         )
 
+    def _render_and_start_indexing(
+        self,
+        jobs: list[tuple[str, Page]],
+        graph: SiteGraph,
+        renderer: Renderer,
+        out: StagedOutput,
+        progress: Progress,
+    ) -> PendingIndex | None:
+        """Render the jobs; start the search index (running when this returns, if any).
+
+        Render workers and Pagefind both want every core, so overlapping them pays only
+        when the listings to render are few (an added article): then the article pages are
+        rendered first and Pagefind indexes them while the listings render.
+        """
+        config, options = self.config, self.options
+        workers = options.workers or default_workers()
+        split = sum(isinstance(page, ArticlePage) for _, page in jobs)
+        pending = None
+        try:
+            if config.search and len(jobs) - split <= OVERLAP_LISTINGS:
+                jobs = sorted(jobs, key=lambda job: not isinstance(job[1], ArticlePage))
+                render_jobs(jobs[:split], renderer, out, config, workers, progress.advance)
+                pending = start_indexing(graph, out, config, options)
+                jobs = jobs[split:]
+            render_jobs(jobs, renderer, out, config, workers, progress.advance)
+        except BaseException:
+            if pending is not None:
+                pending.close()
+            raise
+        if config.search and pending is None:
+            pending = start_indexing(graph, out, config, options)
+        return pending
+
     def _edit(self, changed: Collection[str], started: float) -> BuildReport | None:
         """Rebuild after edits to known article files that leave every article in place.
 
@@ -331,33 +353,19 @@ class Builder:
         assert warm is not None
         now = options.now or datetime.now(UTC)
         lap = Stopwatch()
-        stamps: dict[str, FileStamp] = {}
-        for path in changed:
-            cached = warm.articles.get(path)
-            try:
-                stat = os.stat(path)
-            except OSError:
-                return None
-            if cached is None:
-                return None  # not an article file we know: new, or not an article at all
-            if (stat.st_size, stat.st_mtime_ns) != cached[0]:
-                stamps[path] = (stat.st_size, stat.st_mtime_ns)
+        stamps = _restamped_articles(warm, changed)
+        if stamps is None:
+            return None
         if warm.state.next_embargo is not None and now.timestamp() >= warm.state.next_embargo:
             return None
         if not stamps:
             return _up_to_date_report(config, warm.state, started)
         if manifest_file_digest(config.output_path) != warm.state.output_manifest_digest:
             return None
-        edits, loaded = [], {}
-        for path, stamp in stamps.items():
-            outcome = load_article_file(Path(path), config, with_body=False)
-            old = warm.articles[path][1]
-            if outcome.article is None or old.article is None:
-                return None  # errors are reported by the full build
-            if outcome.assumed_timezone != old.assumed_timezone:
-                return None
-            edits.append((old.article, outcome.article))
-            loaded[path] = (stamp, outcome)
+        reloaded = _reload_articles(warm, stamps, config)
+        if reloaded is None:
+            return None
+        edits, loaded = reloaded
         lap("load")
         if warm.index is None:
             warm.index = index_graph(warm.graph)
@@ -457,6 +465,39 @@ class Builder:
         if self.persist:
             self.save()
             lap("save cache")
+
+
+def _restamped_articles(warm: _Warm, changed: Collection[str]) -> dict[str, FileStamp] | None:
+    """The new stamps of the changed files, if all are article files the last build read."""
+    stamps: dict[str, FileStamp] = {}
+    for path in changed:
+        cached = warm.articles.get(path)
+        if cached is None:
+            return None  # not an article file we know: new, or not an article at all
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None  # deleted
+        if (stat.st_size, stat.st_mtime_ns) != cached[0]:
+            stamps[path] = (stat.st_size, stat.st_mtime_ns)
+    return stamps
+
+
+def _reload_articles(
+    warm: _Warm, stamps: dict[str, FileStamp], config: SiteConfig
+) -> tuple[list[tuple[Article, Article]], dict[str, tuple[FileStamp, LoadedArticle]]] | None:
+    """(old, new) articles and the new cache entries; None if a file has errors to report."""
+    edits, loaded = [], {}
+    for path, stamp in stamps.items():
+        outcome = load_article_file(Path(path), config, with_body=False)
+        old = warm.articles[path][1]
+        if outcome.article is None or old.article is None:
+            return None  # errors are reported by the full build
+        if outcome.assumed_timezone != old.assumed_timezone:
+            return None  # the build's warning about naive dates changes
+        edits.append((old.article, outcome.article))
+        loaded[path] = (stamp, outcome)
+    return edits, loaded
 
 
 @contextmanager
