@@ -180,8 +180,8 @@ def article_pages(
     shards = search_shards(ordered)
     pages: list[Page] = []
     for index, article in enumerate(ordered):
-        category = categories.of((article.category,))[0]
-        siblings = categories.members[category.slug]
+        entry = entries[index]  # its category and author links, made once
+        siblings = categories.members[term_slug(article.category)]
         pos = position[index]
         newer = entries[siblings[pos - 1]] if pos > 0 else None
         older = entries[siblings[pos + 1]] if pos + 1 < len(siblings) else None
@@ -190,8 +190,8 @@ def article_pages(
             ArticlePage(
                 url=urls[index],
                 article=article,
-                category=categories.links[category.slug],
-                authors=groupings["author"].links_of(article.authors),
+                category=entry.category,
+                authors=entry.authors,
                 tags=tags.links_of(article.tags),
                 previous=older,
                 next=newer,
