@@ -281,6 +281,10 @@ def _text_hash(text: str) -> str:
 
 
 def _display_path(path: Path, root: Path) -> str:
+    # lexically first: the scanner's paths lie under the (resolved) content folder, and
+    # resolving each one costs a stat per path component (a tenth of loading an article)
+    if path.is_absolute() and path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
     try:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
