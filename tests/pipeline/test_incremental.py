@@ -118,8 +118,8 @@ def test_an_output_changed_by_hand_is_repaired_by_the_next_real_build(
     build_site(config, NOW)
     (config.output_path / "index.html").unlink()
     (config.output_path / "feed.xml").write_text("edited by hand")
-    # the up-to-date check trusts the output folder (statting every file would cost more
-    # than the check itself); --clean, or any change of input, repairs it
+    # builds trust the output folder's manifest (statting every file would cost more than
+    # a one-article rebuild); --clean repairs it, as does any change to the page itself
     assert build_site(config, NOW).up_to_date
     report = build_site(config, dataclasses.replace(NOW, clean=True))
     assert not report.up_to_date
