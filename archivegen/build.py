@@ -291,9 +291,6 @@ class Builder:
             (salt, templates), static, out.hashes, new_state, content.naive_dates,
         )  # fmt: skip
         self._finish(new_state, lap, writer)
-        warnings = list(graph.warnings)
-        if content.naive_dates:
-            warnings.insert(0, _naive_warning(content.naive_dates, config.timezone))
         return BuildReport(
             articles=len(articles),
             pages=len(graph.pages),
@@ -303,7 +300,7 @@ class Builder:
             seconds=time.perf_counter() - started,
             output=config.output_path,
             rendered=len(plan.jobs),
-            warnings=tuple(warnings),
+            warnings=_warnings(graph, content.naive_dates, config),
             skipped_drafts=drafts,
             skipped_future=future,
             search=searched,
@@ -420,7 +417,7 @@ class Builder:
             seconds=time.perf_counter() - started,
             output=config.output_path,
             rendered=len(jobs),
-            warnings=graph.warnings,
+            warnings=_warnings(graph, warm.naive_dates, config),
             search=searched,
             timings=tuple(lap.laps),
         )
@@ -638,6 +635,13 @@ def _up_to_date_report(config: SiteConfig, state: BuildState, started: float) ->
         output=config.output_path,
         up_to_date=True,
     )
+
+
+def _warnings(graph: SiteGraph, naive_dates: Sequence[str], config: SiteConfig) -> tuple[str, ...]:
+    """The build's warnings: dates that took the site's zone first, then the graph's."""
+    if not naive_dates:
+        return graph.warnings
+    return (_naive_warning(naive_dates, config.timezone), *graph.warnings)
 
 
 def _naive_warning(files: Sequence[str], timezone: str) -> str:
