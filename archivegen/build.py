@@ -11,7 +11,7 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -158,6 +158,7 @@ class Builder:
         self._warm: _Warm | None = None
         self._unsaved: tuple[BuildState, BuildCache] | None = None
         self._saver: CacheWriter | None = None  # a background save
+        self._replaced = False  # the last full build replaced a warm state
         self._base: CacheBase | None = None  # the cache base on disk, for deltas
 
     def build(
@@ -168,12 +169,14 @@ class Builder:
         Raises, leaving the output untouched, when the content or a template is broken.
         """
         started = time.perf_counter()
-        with _collector_paused():
+        self._replaced = False
+        with _collector_paused(lambda: self._replaced):
             if changed is not None and self._warm is not None:
                 try:
                     report = self._edit(changed, started)
                 except BaseException:
                     self._warm = None  # half-patched: the next build starts from the disk cache
+                    self._replaced = True
                     raise
                 if report is not None:
                     return report
@@ -211,6 +214,7 @@ class Builder:
         theme = theme_dirs(config)
         check_output_dir(config.output_path, config.root, [config.content_path, *theme])
         warm, self._warm = self._warm, None  # forgotten until this build succeeds
+        self._replaced = warm is not None  # its garbage is collected after the build
         if options.clean:
             state = BuildState()
         else:
@@ -498,22 +502,26 @@ def _reload_articles(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def _collector_paused(sweep: Callable[[], bool]) -> Iterator[None]:
     """Pause Python's cycle collector for one build.
 
     A build allocates hundreds of thousands of small acyclic records (articles, entries,
     pages), and each allocation burst triggers a collection that walks them all again:
     about a tenth of an incremental build's time at 10,000 articles. Reference counting
     frees them as usual; the collector runs again after the build (and in render workers,
-    which collect their own garbage).
+    which collect their own garbage). What the build keeps (a preview's last graph) is
+    frozen, so no later collection walks it all once more; when `sweep()` says the build
+    replaced such a state (a preview's full rebuild), the frozen objects are collected
+    once, so the cycles of the replaced state (its Jinja environment) do not accumulate.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        # what the build keeps (a preview's last graph) is long-lived and acyclic: frozen,
-        # the first collection after the build does not walk it all once more
+        if sweep():
+            gc.unfreeze()
+            gc.collect()
         gc.freeze()
         if was_enabled:
             gc.enable()

@@ -185,3 +185,20 @@ def test_a_cache_saved_while_the_index_lags_does_not_claim_up_to_date(
     report = build_site(config, NOW)
     assert not report.up_to_date
     assert report.search is not None and report.search.rebuilt_shards == 1
+
+
+def test_a_full_rebuild_in_a_session_frees_the_state_it_replaces(
+    make_site: SiteFactory,
+) -> None:
+    import weakref
+
+    config = make_site(fillers=5)
+    builder = Builder(config, NOW, persist=False, preview=True)
+    builder.build()
+    assert builder._warm is not None
+    old_environment = weakref.ref(builder._warm.renderer.env)  # templates and it: a cycle
+    (config.root / "templates").mkdir()
+    (config.root / "templates" / "404.html").write_text("<p>Tidak ada.</p>\n")
+    report = builder.build(changed={str(config.root / "templates" / "404.html")})
+    assert "scan" in dict(report.timings)  # a template: the full build, a new environment
+    assert old_environment() is None  # collected, not frozen for the rest of the session
