@@ -13,7 +13,7 @@ from typing import Any
 from archivegen.config import SiteConfig
 from archivegen.content.dates import DateProblem, parse_date
 from archivegen.content.frontmatter import field_lines, parse_front_matter, split_front_matter
-from archivegen.content.markdown import excerpt_only, render_markdown
+from archivegen.content.markdown import render_markdown
 from archivegen.content.model import Article
 from archivegen.content.slug import is_safe_slug, slugify
 from archivegen.errors import ArchivegenError, ContentError
@@ -146,8 +146,9 @@ def parse_article(
 ) -> LoadedArticle:
     """Turn the text of one file into an Article; every field problem is reported.
 
-    `with_body=False` leaves `body_html` empty (only the excerpt is made): a build holds
-    every article in memory but needs each body only while rendering that article's page.
+    `with_body=False` leaves `body_html` empty (the excerpt is made all the same): a build
+    too large to hold every body in memory renders each body again when it writes that
+    article's page.
     """
     parts = split_front_matter(text, shown)
     meta = parse_front_matter(parts.yaml_text, shown)
@@ -155,11 +156,9 @@ def parse_article(
     article_fields = fields.read()
     if fields.errors:
         return LoadedArticle(None, tuple(fields.errors))
-    allow_html = config.markdown.allow_html
-    if with_body:
-        body_html, excerpt = render_markdown(parts.body, allow_html=allow_html)
-    else:
-        body_html, excerpt = "", excerpt_only(parts.body, allow_html=allow_html)
+    body_html, excerpt = render_markdown(
+        parts.body, allow_html=config.markdown.allow_html, html=with_body
+    )
     article = Article(
         source_path=shown,
         body_html=body_html,

@@ -17,26 +17,18 @@ def markdown_parser(allow_html: bool, typographer: bool = False) -> MarkdownIt:
     return MarkdownIt("commonmark", options).enable("table")
 
 
-def render_markdown(text: str, allow_html: bool = False) -> tuple[str, str]:
-    """Render a body; return (html, excerpt) from one parse."""
+def render_markdown(text: str, allow_html: bool = False, html: bool = True) -> tuple[str, str]:
+    """Render a body; return (html, excerpt) from one parse of the whole text.
+
+    `html=False` gives only the excerpt ("" for the HTML). The whole text is parsed either
+    way, so the excerpt never depends on which: a reference-style link defined at the end
+    of an article makes `[text]` in its opening paragraph a link, and the excerpt must read
+    the same whether a build renders the body now or later.
+    """
     md = markdown_parser(allow_html)
     tokens = md.parse(text)
-    html = md.renderer.render(tokens, md.options, {})
-    return html, excerpt_from_tokens(tokens)
-
-
-def excerpt_only(text: str, allow_html: bool = False, limit: int = EXCERPT_CHARS) -> str:
-    """The excerpt without rendering the whole body: only the opening blocks are parsed.
-
-    A build keeps excerpts in memory for every article but renders bodies only in the
-    worker that writes the article's page; parsing a few hundred characters instead of
-    the whole article keeps loading cheap.
-    """
-    head, rest, blocks = "", text, 0
-    while rest and (len(head) < 3 * limit or blocks < 2):
-        block, _, rest = rest.partition("\n\n")
-        head, blocks = f"{head}\n\n{block}" if head else block, blocks + 1
-    return excerpt_from_tokens(markdown_parser(allow_html).parse(head), limit)
+    rendered = md.renderer.render(tokens, md.options, {}) if html else ""
+    return rendered, excerpt_from_tokens(tokens)
 
 
 def excerpt_from_tokens(tokens: list[Token], limit: int = EXCERPT_CHARS) -> str:

@@ -117,3 +117,22 @@ def test_raw_html_is_escaped_unless_allowed(tmp_path: Path) -> None:
     allowed = config_from_mapping({"markdown": {"allow_html": True}}, root=tmp_path)
     loose = load_article_file(path, allowed).article
     assert loose is not None and "<script>" in loose.body_html
+
+
+def test_the_excerpt_reads_the_whole_text_with_or_without_the_body(  # type: ignore[no-untyped-def]
+    tmp_path: Path, config
+) -> None:
+    # a reference defined at the end makes `[Reuters]` a link in the opening paragraph
+    path = tmp_path / "ref.md"
+    path.write_text(
+        "---\ntitle: Ref\ndate: 2024-01-01T10:00:00+07:00\ncategory: Dunia\n---\n\n"
+        "Menurut [Reuters], harga minyak naik.\n\n" + "Paragraf lain. " * 60 + "\n\n"
+        "[Reuters]: https://reuters.example/\n",
+        encoding="utf-8",
+    )
+    light = load_article_file(path, config, with_body=False).article
+    full = load_article_file(path, config, with_body=True).article
+    assert light is not None and full is not None
+    assert light.excerpt == full.excerpt
+    assert light.excerpt.startswith("Menurut Reuters, harga minyak naik.")
+    assert light.body_html == "" and '<a href="https://reuters.example/">' in full.body_html

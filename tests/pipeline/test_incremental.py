@@ -10,10 +10,11 @@ import pytest
 from sitekit import SiteFactory, write_article
 
 from archivegen.build import BuildOptions, build_site
-from archivegen.content.loader import load_content
+from archivegen.content.loader import load_content, scan_article_files
 from archivegen.graph.model import ArticlePage
 from archivegen.graph.site import build_site_graph
-from archivegen.output.cache import cache_path, state_path
+from archivegen.output.cache import BuildCache, cache_path, state_path
+from archivegen.pipeline.load import load_changed
 
 NOW = BuildOptions(now=datetime(2024, 1, 1, tzinfo=UTC), workers=1)
 
@@ -173,3 +174,34 @@ def test_indexing_during_or_after_the_listings_gives_the_same_site(
         return {k.split("/")[1] for k in t if k.startswith("pagefind/") and k.count("/") > 1}
 
     assert shards(overlapped) == shards(after) and len(shards(after)) == report.search.shards
+
+
+def test_bodies_rendered_while_loading_make_the_same_site(
+    make_site: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a build renders the bodies of the files it parses when they fit BODY_BUDGET, else
+    # each article page's worker renders its body: both must write the same bytes
+    def pages() -> dict[str, bytes]:  # Pagefind's bundle (and so the manifest) may vary
+        return {k: v for k, v in tree(config.output_path).items() if k.endswith(".html")}
+
+    config = make_site(fillers=30)
+    build_site(config, NOW)
+    with_bodies = pages()
+    monkeypatch.setattr("archivegen.pipeline.load.BODY_BUDGET", 0)
+    report = build_site(config, dataclasses.replace(NOW, clean=True))
+    assert report.rendered == report.pages and len(with_bodies) > 50
+    assert pages() == with_bodies
+
+
+def test_the_build_cache_holds_no_body(make_site: SiteFactory) -> None:
+    config = make_site(fillers=5)
+    files = scan_article_files(config.content_path)
+    content, entries = load_changed(files, config, BuildCache(), 1, lambda _: None)
+    assert all(article.body_html for article in content.articles)
+    assert entries and all(
+        outcome.article is not None and not outcome.article.body_html
+        for _, outcome in entries.values()
+    )
+    assert {o.article.excerpt for _, o in entries.values() if o.article} == {
+        a.excerpt for a in content.articles
+    }
