@@ -10,7 +10,7 @@ import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from archivegen.config import SiteConfig
 from archivegen.content.model import Article
@@ -50,6 +50,8 @@ NEWS_SITEMAP_URL = "/news-sitemap.xml"
 NEWS_WINDOW = timedelta(days=2)  # Google News: articles of the last two days
 NEWS_LIMIT = 1_000  # URLs per news sitemap, as Google News allows
 NAV_SIZE = 8
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 SEARCH_YEAR_SHARD_LIMIT = 500  # articles in a year up to which it is one search shard
 SEARCH_QUARTER_SHARD_LIMIT = 2000  # … up to which its shards are quarters, above: months
 
@@ -65,7 +67,7 @@ class SiteGraph:
 
 def build_site_graph(articles: Sequence[Article], config: SiteConfig) -> SiteGraph:
     """Lay out the whole site for these (already selected) articles."""
-    ordered = sorted(articles, key=lambda a: (a.date, a.source_path), reverse=True)
+    ordered = newest_first(articles)
     warnings: list[str] = []
     urls = assign_article_urls(ordered, config, warnings)
     groupings = {
@@ -91,6 +93,17 @@ def build_site_graph(articles: Sequence[Article], config: SiteConfig) -> SiteGra
         pages.append(news)
     pages.append(RobotsPage(news_sitemap_url=news.url if news else None))
     return SiteGraph(site=site, pages=tuple(pages), warnings=tuple(warnings))
+
+
+def newest_first(articles: Sequence[Article]) -> list[Article]:
+    """Articles by date, newest first; equal dates by source path, descending.
+
+    The key is the instant in whole microseconds: ordering aware datetimes converts both
+    to UTC in every comparison (~130,000 of them for 10,000 articles), an int compares in C.
+    """
+    return sorted(
+        articles, key=lambda a: ((a.date - _EPOCH) // _MICROSECOND, a.source_path), reverse=True
+    )
 
 
 def assign_article_urls(

@@ -11,14 +11,26 @@ from archivegen.errors import OutputError
 
 
 def fill(pattern: str, *, slug: str = "", date: datetime | None = None, n: int = 0) -> str:
-    """Fill a permalink pattern's placeholders ({slug}, {yyyy}, {mm}, {dd}, {n})."""
-    values = {"slug": slug, "n": str(n)}
-    if date is not None:
-        values.update(yyyy=f"{date.year:04d}", mm=f"{date.month:02d}", dd=f"{date.day:02d}")
-    url = pattern
-    for name, value in values.items():
-        url = url.replace("{" + name + "}", value)
-    return url
+    """Fill a permalink pattern's placeholders ({slug}, {yyyy}, {mm}, {dd}, {n}).
+
+    Without a date, the date placeholders are left as they are; any other text, braces
+    included, is kept verbatim.
+    """
+    if date is None:
+        return _format(pattern, False).format(slug=slug, n=n)
+    return _format(pattern, True).format(slug=slug, n=n, d=date)
+
+
+@lru_cache(maxsize=256)
+def _format(pattern: str, dated: bool) -> str:
+    # a pattern as a str.format template, made once: filled for every article and page
+    template = pattern.replace("{", "{{").replace("}", "}}")
+    fields = {"slug": "{slug}", "n": "{n}"}
+    if dated:
+        fields.update(yyyy="{d.year:04d}", mm="{d.month:02d}", dd="{d.day:02d}")
+    for name, field in fields.items():
+        template = template.replace("{{" + name + "}}", field)
+    return template
 
 
 def paged_url(first_url: str, page_pattern: str, number: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sitekit import SiteFactory
@@ -93,3 +93,16 @@ def test_shard_names_sorted_descending_are_newest_first(
 
 def test_no_articles_no_shards() -> None:
     assert search_shards([]) == []
+
+
+def test_articles_are_ordered_by_instant_across_time_zones() -> None:
+    jakarta, utc = timezone(timedelta(hours=7)), UTC
+
+    def at(path: str, when: datetime) -> Article:
+        return Article(source_path=path, slug=path, title=path, date=when, category="Dunia")
+
+    early = at("a.md", datetime(2024, 5, 1, 10, 0, tzinfo=jakarta))  # 03:00 UTC
+    late = at("b.md", datetime(2024, 5, 1, 4, 0, tzinfo=utc))  # 11:00 in Jakarta
+    same = at("c.md", datetime(2024, 5, 1, 3, 0, tzinfo=utc))  # the instant of `early`
+    ordered = site.newest_first([early, late, same])
+    assert [a.source_path for a in ordered] == ["b.md", "c.md", "a.md"]

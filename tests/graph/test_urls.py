@@ -9,6 +9,9 @@ from archivegen.graph.urls import fill, output_path, paged_url
 def test_fill_pattern() -> None:
     date = datetime(2022, 10, 4, 18, 23, tzinfo=timezone(timedelta(hours=7)))
     assert fill("/{yyyy}/{mm}/{dd}/{slug}/", slug="x", date=date) == "/2022/10/04/x/"
+    # without a date its placeholders stay; other braces are text, and a value is never
+    # filled in again
+    assert fill("/{yyyy}/{slug}/{n}/{x}}{", slug="{n}", n=3) == "/{yyyy}/{n}/3/{x}}{"
 
 
 def test_paged_urls() -> None:
