@@ -226,9 +226,15 @@ def search_shards(ordered: Sequence[Article]) -> list[str]:
     second, and Pagefind's memory is bounded by the largest shard, not the archive. The
     rule depends on the articles only, never on the clock.
 
+    The archive's newest month is a shard of its own (`2024-q4-12`, or `2024-12` beside a
+    year shard `2024`) when its year or quarter holds other months too: new articles land
+    there and most edits are recent, so the usual incremental build re-indexes a month, not
+    a quarter. When the next month begins, the month joins its quarter again (one larger
+    re-index, once a month).
+
     The names sort as text in calendar order (a year has one kind of shard, and `2016` >
-    `2015-q4` > `2015-q1`, `2016-01` > `2015-12`): the search page lists them sorted
-    descending, newest first, and its date sort relies on that.
+    `2015-q4-12` > `2015-q4` > `2015-q1`, `2016-01` > `2015-12`): the search page lists
+    them sorted descending, newest first, and its date sort relies on that.
     """
     per_year = Counter(article.date.year for article in ordered)
     names = []
@@ -241,6 +247,20 @@ def search_shards(ordered: Sequence[Article]) -> list[str]:
             names.append(f"{year:04d}-q{(month - 1) // 3 + 1}")
         else:
             names.append(f"{year:04d}-{month:02d}")
+    return _newest_month_apart(ordered, names)
+
+
+def _newest_month_apart(ordered: Sequence[Article], names: list[str]) -> list[str]:
+    if not ordered:
+        return names
+    newest = max((article.date.year, article.date.month) for article in ordered)
+    in_month = [i for i, a in enumerate(ordered) if (a.date.year, a.date.month) == newest]
+    parent = names[in_month[0]]
+    if names.count(parent) == len(in_month):  # the shard is that month already
+        return names
+    own = f"{parent}-{newest[1]:02d}"
+    for i in in_month:
+        names[i] = own
     return names
 
 

@@ -17,7 +17,7 @@ from archivegen.search import SearchIndexer, runner
 from archivegen.search.index import file_hash
 
 # the fixture's years: each has far fewer articles than a quarter-split year
-SHARDS = ["2019", "2020", "2021", "2022", "2023"]
+SHARDS = ["2019", "2020", "2021", "2022", "2023", "2023-09"]  # the newest month apart
 
 ARTICLES = 6  # the seed and the five OTHER_ARTICLES of conftest
 SiteFactory = Callable[..., SiteConfig]
@@ -138,7 +138,7 @@ def test_search_page_in_indonesian_and_english(make_search_site: SiteFactory) ->
     assert strings["filters"]["category"] == "Kategori"
     assert doc.get_element_by_id("search").get("data-bundle") == "/pagefind/"
     shards = doc.get_element_by_id("search").get("data-shards")
-    assert shards == "2023 2022 2021 2020 2019"  # newest first
+    assert shards == "2023-09 2023 2022 2021 2020 2019"  # newest first
     assert "memerlukan JavaScript" in doc.cssselect("noscript")[0].text_content()
 
     english = make_search_site(language="en")
