@@ -22,7 +22,7 @@ from archivegen.config import SiteConfig
 from archivegen.content.loader import FileStamp, LoadedArticle, load_article_file
 from archivegen.content.model import Article
 from archivegen.errors import raise_all
-from archivegen.graph.model import ArticlePage, Page
+from archivegen.graph.model import ArticlePage
 from archivegen.graph.patch import GraphIndex, index_graph, patch_graph
 from archivegen.graph.site import SiteGraph, build_site_graph
 from archivegen.graph.urls import output_path
@@ -38,7 +38,7 @@ from archivegen.output.cache import (
 from archivegen.output.site import StagedOutput, check_output_dir, manifest_file_digest
 from archivegen.pipeline.inputs import BuildInputs, code_digest, config_digest, scan_inputs
 from archivegen.pipeline.load import load_changed
-from archivegen.pipeline.render import plan_render, render_jobs
+from archivegen.pipeline.render import RenderRun, render_jobs
 from archivegen.pipeline.workers import default_workers
 from archivegen.render.fingerprint import Fingerprinter, render_salt, template_digests
 from archivegen.render.renderer import Renderer
@@ -248,14 +248,17 @@ class Builder:
         )
         salt = render_salt(graph.site, config_digest(config, theme))
         templates = template_digests(renderer.env)
-        with staged(config.output_path, options.clean) as out:
+        with (
+            staged(config.output_path, options.clean) as out,
+            RenderRun(graph.pages, renderer, out, config, workers, progress.advance) as run,
+        ):
             # page fingerprints describe the output the state vouches for, and only that one
             previous = cache.pages if state.output_manifest_digest == live_manifest else {}
-            fingerprinter = Fingerprinter(salt, templates)
-            plan = plan_render(graph.pages, previous, out, fingerprinter, workers)
+            progress.start("Rendering", len(graph.pages))
+            plan = run.plan(previous, Fingerprinter(salt, templates))  # workers render meanwhile
             lap("plan")
             # the cache is written by a child process meanwhile (landed after the commit);
-            # forked now, before any thread (Pagefind's) is running
+            # forked now, before any thread of Pagefind's is running
             writer = None
             if self.persist:
                 self.wait_saved()
@@ -263,8 +266,7 @@ class Builder:
                 writer = CacheWriter(config.root, config.output_path, cache, self._base)
             pending = None
             try:
-                progress.start("Rendering", len(plan.jobs))
-                pending = self._render_and_start_indexing(plan.jobs, graph, renderer, out, progress)
+                pending = self._render_and_start_indexing(run, graph, out)
                 static = []
                 for relative, data in static_files(config, theme):
                     out.write(relative, data)
@@ -312,30 +314,21 @@ class Builder:
         )
 
     def _render_and_start_indexing(
-        self,
-        jobs: list[tuple[str, Page]],
-        graph: SiteGraph,
-        renderer: Renderer,
-        out: StagedOutput,
-        progress: Progress,
+        self, run: RenderRun, graph: SiteGraph, out: StagedOutput
     ) -> PendingIndex | None:
-        """Render the jobs; start the search index (running when this returns, if any).
+        """Render the planned jobs; start the search index (running when this returns, if any).
 
         Render workers and Pagefind both want every core, so overlapping them pays only
-        when the listings to render are few (an added article): then the article pages are
-        rendered first and Pagefind indexes them while the listings render.
+        when the listings to render are few (an added article): then Pagefind indexes the
+        article pages, rendered first, while the listings render.
         """
         config, options = self.config, self.options
-        workers = options.workers or default_workers()
-        split = sum(isinstance(page, ArticlePage) for _, page in jobs)
         pending = None
         try:
-            if config.search and len(jobs) - split <= OVERLAP_LISTINGS:
-                jobs = sorted(jobs, key=lambda job: not isinstance(job[1], ArticlePage))
-                render_jobs(jobs[:split], renderer, out, config, workers, progress.advance)
+            if config.search and run.listing_jobs <= OVERLAP_LISTINGS:
+                run.render_articles()
                 pending = start_indexing(graph, out, config, options)
-                jobs = jobs[split:]
-            render_jobs(jobs, renderer, out, config, workers, progress.advance)
+            run.finish()
         except BaseException:
             if pending is not None:
                 pending.close()

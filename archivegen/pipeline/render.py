@@ -3,6 +3,7 @@
 A page whose fingerprint matches the last build's, and whose file is still in place, is
 carried over without rendering. The others are rendered by forked workers that write into
 the staging folder and send back only (path, hash, staged?) — never the HTML itself.
+`RenderRun` does both at once: the workers render while the pages are fingerprinted.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from archivegen.errors import ContentError
 from archivegen.graph.model import ArticlePage, Page
 from archivegen.graph.urls import output_path
 from archivegen.output.site import StagedOutput, content_hash
-from archivegen.pipeline.workers import map_chunks
+from archivegen.pipeline.workers import WorkerPool, can_fork, map_chunks
 from archivegen.render.fingerprint import Fingerprinter
 from archivegen.render.renderer import Renderer
 
 CHUNK = 100  # pages per task at most; fewer when there are few, so every core gets work
 MIN_CHUNK = 25
-FINGERPRINT_CHUNK = 2000  # pages per task: hashing one costs ~25 µs
+IN_PARENT = 25  # changed article pages rendered by the planning process itself, at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,31 +46,140 @@ class _WorkerContext:
     config: SiteConfig
 
 
-def plan_render(
-    pages: Sequence[Page],
-    previous: dict[str, str],
-    out: StagedOutput,
-    fingerprinter: Fingerprinter,
-    workers: int = 1,
-) -> RenderPlan:
-    """Keep every page whose inputs did not change; list the rest as jobs."""
-    jobs: list[tuple[str, Page]] = []
-    fingerprints: dict[str, str] = {}
-    relatives = [output_path(page.url) for page in pages]
-    # on all cores: a page's fingerprint is a pure function of its value
-    computed = map_chunks(_fingerprint_chunk, fingerprinter, pages, workers, FINGERPRINT_CHUNK)
-    carried = 0
-    for relative, page, fingerprint in zip(relatives, pages, computed, strict=True):
-        fingerprints[relative] = fingerprint
-        if previous.get(relative) == fingerprint and out.keep(relative):
-            carried += 1
+class RenderRun:
+    """Plan a build's pages and render those that changed, the render overlapping the plan.
+
+    Every page is fingerprinted here, listings and the other pages first: each changed
+    one joins a chunk handed to the forked workers as soon as it is full, so they render
+    while the article pages are fingerprinted. Changed article pages, when few (an added
+    or edited article), are rendered by this process while the workers render listings,
+    so the search index can start on them at once instead of waiting behind the listings
+    (`render_articles`); more are handed to the workers too. A run with little to render
+    never forks: this process renders it all.
+    """
+
+    def __init__(
+        self,
+        pages: Sequence[Page],
+        renderer: Renderer,
+        out: StagedOutput,
+        config: SiteConfig,
+        workers: int,
+        on_done: Callable[[int], None],
+    ) -> None:
+        self.pages, self.out, self.on_done = pages, out, on_done
+        self._context = _WorkerContext(renderer, out.staging, out, config)
+        self._workers = workers if can_fork() else 1
+        self._pool = WorkerPool(_render_pages, self._context, pages, self._workers)
+        self._here: list[int] = []  # jobs this process renders
+        self._submitted = 0
+        self._listing_jobs = 0
+
+    def plan(self, previous: dict[str, str], fingerprinter: Fingerprinter) -> RenderPlan:
+        """Fingerprint every page, keep the unchanged ones, start rendering the others."""
+        pages, out = self.pages, self.out
+        relatives = [output_path(page.url) for page in pages]
+        fingerprints: dict[str, str] = {}
+        jobs: list[int] = []
+        carried = 0
+        is_article = [isinstance(page, ArticlePage) for page in pages]
+        for articles in (False, True):
+            waiting: list[int] = []
+            for index, page in enumerate(pages):
+                if is_article[index] is not articles:
+                    continue
+                relative = relatives[index]
+                fingerprint = fingerprints[relative] = fingerprinter.page(page)
+                if previous.get(relative) == fingerprint and out.keep(relative):
+                    carried += 1
+                    continue
+                jobs.append(index)
+                waiting.append(index)
+                if len(waiting) >= self._chunk_size() and (
+                    not articles or len(waiting) > IN_PARENT
+                ):
+                    self._submit(waiting)
+                    waiting = []
+            if not articles:
+                self._listing_jobs = len(jobs)
+            self._hand_over(waiting, keep_here=articles)
+        if not self._pool.started:  # too little to fork for: render everything here
+            self._here = jobs
+        self.on_done(carried)
+        return RenderPlan(
+            jobs=[(relatives[i], pages[i]) for i in jobs],
+            fingerprints=fingerprints,
+            carried=carried,
+            relatives=relatives,
+        )
+
+    @property
+    def listing_jobs(self) -> int:
+        """How many pages other than articles must be rendered (known after `plan`)."""
+        return self._listing_jobs
+
+    def render_articles(self) -> None:
+        """Render the article pages that changed and record them (the workers may go on)."""
+        self._render_here()
+        self._collect(articles_only=True)
+
+    def finish(self) -> None:
+        """Render and record every changed page."""
+        self._render_here()
+        self._collect(articles_only=False)
+
+    def close(self) -> None:
+        """Stop the workers (at once if some are still rendering: the build failed)."""
+        self._pool.close()
+
+    def __enter__(self) -> RenderRun:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _chunk_size(self) -> int:
+        # small chunks while little is known (every worker gets some of a small render),
+        # larger ones once much is found (fewer round trips)
+        return chunk_size(self._submitted, self._workers)
+
+    def _submit(self, indices: list[int]) -> None:
+        self._pool.submit(indices, tag=isinstance(self.pages[indices[0]], ArticlePage))
+        self._submitted += len(indices)
+
+    def _hand_over(self, indices: list[int], keep_here: bool) -> None:
+        # the last jobs of a pass: to the workers if they run (or if there is plenty),
+        # except a few article pages, which this process renders
+        if not indices:
+            return
+        if keep_here and len(indices) <= IN_PARENT:
+            self._here = self._here + indices
+            return
+        if self._pool.started or (len(indices) >= 2 * MIN_CHUNK and self._workers > 1):
+            size = self._chunk_size()
+            for start in range(0, len(indices), size):
+                self._submit(indices[start : start + size])
         else:
-            jobs.append((relative, page))
-    return RenderPlan(jobs=jobs, fingerprints=fingerprints, carried=carried, relatives=relatives)
+            self._here = self._here + indices
+
+    def _render_here(self) -> None:
+        if self._here:
+            pages, self._here = [self.pages[i] for i in self._here], []
+            self._record(_render_pages(self._context, pages))
+            self.on_done(len(pages))
+
+    def _collect(self, articles_only: bool) -> None:
+        for count, results in self._pool.results(tag=True if articles_only else None):
+            self._record(results)
+            self.on_done(count)
+
+    def _record(self, results: list[tuple[str, str, bool]]) -> None:
+        for relative, digest, staged in results:
+            self.out.record(relative, digest, staged)
 
 
-def _fingerprint_chunk(fingerprinter: Fingerprinter, pages: Sequence[Page]) -> list[str]:
-    return [fingerprinter.page(page) for page in pages]
+def _render_pages(context: _WorkerContext, pages: Sequence[Page]) -> list[tuple[str, str, bool]]:
+    return _render_chunk(context, [(output_path(page.url), page) for page in pages])
 
 
 def render_jobs(

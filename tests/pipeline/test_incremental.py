@@ -11,6 +11,7 @@ from sitekit import SiteFactory, write_article
 
 from archivegen.build import BuildOptions, build_site
 from archivegen.content.loader import load_content, scan_article_files
+from archivegen.errors import TemplateError
 from archivegen.graph.model import ArticlePage
 from archivegen.graph.site import build_site_graph
 from archivegen.output.cache import BuildCache, cache_path, state_path
@@ -205,3 +206,57 @@ def test_the_build_cache_holds_no_body(make_site: SiteFactory) -> None:
     assert {o.article.excerpt for _, o in entries.values() if o.article} == {
         a.excerpt for a in content.articles
     }
+
+
+def test_a_parallel_incremental_build_writes_what_a_clean_build_writes(
+    make_site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an added article: its page is rendered by the planning process, the shifted
+    # listings by forked workers (while the planning goes on), the index in between
+    import archivegen.pipeline.workers as workers
+
+    forks = []
+    fork_pool = workers._fork_pool
+    monkeypatch.setattr(workers, "_fork_pool", lambda n: forks.append(n) or fork_pool(n))
+    config = make_site(fillers=400)
+    parallel = dataclasses.replace(NOW, workers=2)
+    build_site(config, parallel)
+    write_article(
+        config.content_path,
+        "baru/terbaru.md",
+        title="Berita Terbaru",
+        date="2024-01-01T06:00:00+07:00",
+        author="Budi Santoso",
+        category="Politik",
+        tags=["topik-1"],
+    )
+    forks.clear()
+    report = build_site(config, parallel)
+    assert forks == [2] and 50 < report.rendered < report.pages // 2
+    clean = dataclasses.replace(config, output_dir=str(tmp_path / "clean"))
+    build_site(clean, dataclasses.replace(NOW, workers=1, clean=True))
+    html = {k: v for k, v in tree(config.output_path).items() if k.endswith((".html", ".xml"))}
+    assert html == {
+        k: v for k, v in tree(tmp_path / "clean").items() if k.endswith((".html", ".xml"))
+    }
+    # the new year's shard, and that of the article whose `next` link now points to it
+    assert report.search is not None and report.search.rebuilt_shards == 2
+
+
+def test_a_template_error_in_a_worker_fails_the_build_and_keeps_the_site(
+    make_site: SiteFactory,
+) -> None:
+    config = make_site(fillers=200, search="false")
+    parallel = dataclasses.replace(NOW, workers=2)
+    build_site(config, parallel)
+    before = tree(config.output_path)
+    templates = config.root / "templates"
+    templates.mkdir()
+    theme_list = Path(__file__).resolve().parents[2] / "themes/default/templates/list.html"
+    (templates / "list.html").write_text(
+        theme_list.read_text().replace("{{ heading }}", "{{ heading.missing.attribute }}", 1)
+    )
+    with pytest.raises(TemplateError) as failed:
+        build_site(config, parallel)
+    assert "list.html" in str(failed.value)
+    assert tree(config.output_path) == before
