@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import json
 import os
 import shutil
 import time
@@ -26,6 +27,7 @@ from archivegen.graph.model import ArticlePage
 from archivegen.graph.patch import GraphIndex, index_graph, patch_graph
 from archivegen.graph.site import SiteGraph, build_site_graph
 from archivegen.graph.urls import output_path
+from archivegen.output.atomic import write_atomic
 from archivegen.output.cache import (
     BuildCache,
     BuildState,
@@ -49,6 +51,7 @@ from archivegen.search import INDEX_DIR, PendingIndex, SearchIndexer, SearchRepo
 # (one article added: ~600 shifted listing pages, one shard); above, after (a cold build:
 # render workers and Pagefind runs would only take turns on the same cores).
 OVERLAP_LISTINGS = 1_000
+REFERENCES_FILE = "template-references.json"
 
 
 class Progress(Protocol):
@@ -243,11 +246,10 @@ class Builder:
         articles, drafts, future = select_articles(content.articles, options, now)
         graph = build_site_graph(articles, config)
         lap("graph")
-        renderer = Renderer(
-            graph.site, template_dirs(config, theme), theme, compiled_templates(config)
-        )
+        compiled = compiled_templates(config)
+        renderer = Renderer(graph.site, template_dirs(config, theme), theme, compiled)
         salt = render_salt(graph.site, config_digest(config, theme))
-        templates = template_digests(renderer.env)
+        templates = template_digests_kept(renderer, compiled)
         with (
             staged(config.output_path, options.clean) as out,
             RenderRun(graph.pages, renderer, out, config, workers, progress.advance) as run,
@@ -518,6 +520,26 @@ def _collector_paused(sweep: Callable[[], bool]) -> Iterator[None]:
         gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+def template_digests_kept(renderer: Renderer, compiled: Path) -> dict[str, str]:
+    """`template_digests`, parsing only the templates edited since the last build: what
+    each names is kept with the compiled templates (`compiled`, a cache of the same code)."""
+    memo = compiled / REFERENCES_FILE
+    try:
+        loaded = json.loads(memo.read_bytes())
+    except (OSError, ValueError):
+        loaded = {}
+    known = {
+        key: value
+        for key, value in (loaded.items() if isinstance(loaded, dict) else ())
+        if value is None or (isinstance(value, list) and all(isinstance(n, str) for n in value))
+    }
+    before = dict(known)
+    digests = template_digests(renderer.env, known)
+    if known != before:
+        write_atomic(memo, json.dumps(known, sort_keys=True).encode())
+    return digests
 
 
 def compiled_templates(config: SiteConfig) -> Path:

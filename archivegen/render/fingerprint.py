@@ -39,26 +39,46 @@ def digest(*parts: bytes) -> str:
     return h.hexdigest()
 
 
-def template_digests(env: jinja2.Environment) -> dict[str, str]:
+def template_digests(
+    env: jinja2.Environment, references: dict[str, list[str] | None] | None = None
+) -> dict[str, str]:
     """Per template: a digest of its source and of every template it extends/includes/imports.
 
     A template that names another through a variable could reach any template, so it
     depends on all of them: we trade a few needless renders for never a stale page.
+    `references`: what each source names (None: anything), by the source's digest, as an
+    earlier build found it; updated in place (new sources added, gone ones dropped), so a
+    caller that keeps it between builds parses only an edited template (all: ~40 ms).
     """
     loader = env.loader
     assert loader is not None
+    known = references if references is not None else {}
     sources: dict[str, str] = {}
-    references: dict[str, set[str] | None] = {}
+    found: dict[str, set[str] | None] = {}
+    keys: set[str] = set()
     for name in env.list_templates():
         source, _, _ = loader.get_source(env, name)
         sources[name] = source
-        try:
-            found = set(meta.find_referenced_templates(env.parse(source)))
-        except jinja2.TemplateSyntaxError:
-            found = None  # the render will report the error; depend on everything till then
-        references[name] = None if found is None or None in found else {str(f) for f in found}
+        key = digest(name.encode(), source.encode())
+        keys.add(key)
+        if key not in known:
+            known[key] = _references(env, source)
+        named = known[key]
+        found[name] = None if named is None else set(named)
+    for stale in set(known) - keys:
+        del known[stale]
     everything = digest(*(f"{n}\n{s}".encode() for n, s in sorted(sources.items())))
-    return {name: _closure_digest(name, sources, references, everything) for name in sources}
+    return {name: _closure_digest(name, sources, found, everything) for name in sources}
+
+
+def _references(env: jinja2.Environment, source: str) -> list[str] | None:
+    """The templates a source names; None if it names one through a variable or does not
+    parse (the render will report the error; it depends on everything till then)."""
+    try:
+        found = set(meta.find_referenced_templates(env.parse(source)))
+    except jinja2.TemplateSyntaxError:
+        return None
+    return None if None in found else sorted(str(f) for f in found)
 
 
 def _closure_digest(

@@ -79,6 +79,28 @@ def test_a_template_change_renders_only_the_pages_using_it(make_site: SiteFactor
     assert "x-edited" in (config.output_path / "2023/01/01/berita-nomor-1/index.html").read_text()
 
 
+def test_a_template_edited_to_include_a_partial_depends_on_it(make_site: SiteFactory) -> None:
+    # what each template names is remembered between builds: an edited one is read again
+    config = make_site(fillers=20)
+    build_site(config, NOW)
+    templates = config.root / "templates"
+    (templates / "partials").mkdir(parents=True)
+    (templates / "partials" / "extra.html").write_text("<p>tambahan satu</p>")
+    theme_article = Path(__file__).resolve().parents[2] / "themes/default/templates/article.html"
+    (templates / "article.html").write_text(
+        theme_article.read_text().replace(
+            "{% block main %}", '{% block main %}{% include "partials/extra.html" %}', 1
+        )
+    )
+    build_site(config, NOW)
+    page = config.output_path / "2023/01/01/berita-nomor-1/index.html"
+    assert "tambahan satu" in page.read_text()
+    (templates / "partials" / "extra.html").write_text("<p>tambahan dua</p>")
+    report = build_site(config, NOW)
+    assert report.rendered == article_count(config)
+    assert "tambahan dua" in page.read_text()
+
+
 def test_a_config_change_renders_everything(make_site: SiteFactory) -> None:
     config = make_site(fillers=10)
     first = build_site(config, NOW)
