@@ -257,7 +257,7 @@ class Builder:
             # page fingerprints describe the output the state vouches for, and only that one
             previous = cache.pages if state.output_manifest_digest == live_manifest else {}
             progress.start("Rendering", len(graph.pages))
-            plan = run.plan(previous, Fingerprinter(salt, templates))  # workers render meanwhile
+            plan = run.plan(previous, Fingerprinter(salt, templates))  # and starts the workers
             lap("plan")
             # the cache is written by a child process meanwhile (landed after the commit);
             # forked now, before any thread of Pagefind's is running

@@ -3,7 +3,7 @@
 A page whose fingerprint matches the last build's, and whose file is still in place, is
 carried over without rendering. The others are rendered by forked workers that write into
 the staging folder and send back only (path, hash, staged?) — never the HTML itself.
-`RenderRun` does both at once: the workers render while the pages are fingerprinted.
+`RenderRun` plans, then renders on forked workers and, for a few article pages, here.
 """
 
 from __future__ import annotations
@@ -47,15 +47,17 @@ class _WorkerContext:
 
 
 class RenderRun:
-    """Plan a build's pages and render those that changed, the render overlapping the plan.
+    """Plan a build's pages, then render those that changed: on forked workers, and here.
 
-    Every page is fingerprinted here, listings and the other pages first: each changed
-    one joins a chunk handed to the forked workers as soon as it is full, so they render
-    while the article pages are fingerprinted. Changed article pages, when few (an added
-    or edited article), are rendered by this process while the workers render listings,
-    so the search index can start on them at once instead of waiting behind the listings
-    (`render_articles`); more are handed to the workers too. A run with little to render
-    never forks: this process renders it all.
+    Every page is fingerprinted here; the workers are forked once that is done, with the
+    changed pages as chunks of indices (article pages first). Forked earlier, they could
+    render while the plan goes on (~0.1 s sooner for an added article at 10,000), but this
+    process's reference counting would then write to every inherited page of the graph
+    and copy it (+600 MB at 100,000 articles, measured); and workers that fingerprint
+    would each copy all of it (slower still). Changed article pages, when few (an added
+    or edited article), are rendered by this process while the workers render the
+    listings, so the search index can start on them at once (`render_articles`). A run
+    with little to render never forks: this process renders it all.
     """
 
     def __init__(
@@ -72,7 +74,6 @@ class RenderRun:
         self._workers = workers if can_fork() else 1
         self._pool = WorkerPool(_render_pages, self._context, pages, self._workers)
         self._here: list[int] = []  # jobs this process renders
-        self._submitted = 0
         self._listing_jobs = 0
 
     def plan(self, previous: dict[str, str], fingerprinter: Fingerprinter) -> RenderPlan:
@@ -80,38 +81,37 @@ class RenderRun:
         pages, out = self.pages, self.out
         relatives = [output_path(page.url) for page in pages]
         fingerprints: dict[str, str] = {}
-        jobs: list[int] = []
+        articles: list[int] = []
+        others: list[int] = []
         carried = 0
-        is_article = [isinstance(page, ArticlePage) for page in pages]
-        for articles in (False, True):
-            waiting: list[int] = []
-            for index, page in enumerate(pages):
-                if is_article[index] is not articles:
-                    continue
-                relative = relatives[index]
-                fingerprint = fingerprints[relative] = fingerprinter.page(page)
-                if previous.get(relative) == fingerprint and out.keep(relative):
-                    carried += 1
-                    continue
-                jobs.append(index)
-                waiting.append(index)
-                if len(waiting) >= self._chunk_size() and (
-                    not articles or len(waiting) > IN_PARENT
-                ):
-                    self._submit(waiting)
-                    waiting = []
-            if not articles:
-                self._listing_jobs = len(jobs)
-            self._hand_over(waiting, keep_here=articles)
-        if not self._pool.started:  # too little to fork for: render everything here
-            self._here = jobs
+        for index, page in enumerate(pages):
+            relative = relatives[index]
+            fingerprint = fingerprints[relative] = fingerprinter.page(page)
+            if previous.get(relative) == fingerprint and out.keep(relative):
+                carried += 1
+            else:
+                (articles if isinstance(page, ArticlePage) else others).append(index)
+        self._listing_jobs = len(others)
+        self._dispatch(articles, others)
         self.on_done(carried)
         return RenderPlan(
-            jobs=[(relatives[i], pages[i]) for i in jobs],
+            jobs=[(relatives[i], pages[i]) for i in articles + others],
             fingerprints=fingerprints,
             carried=carried,
             relatives=relatives,
         )
+
+    def _dispatch(self, articles: list[int], others: list[int]) -> None:
+        here = articles if len(articles) <= IN_PARENT else []
+        forked = others if here else articles + others
+        if self._workers <= 1 or len(forked) < 2 * MIN_CHUNK:
+            self._here = articles + others  # too little to fork for
+            return
+        self._here = here
+        size = chunk_size(len(forked), self._workers)
+        for start in range(0, len(forked), size):
+            chunk = forked[start : start + size]
+            self._pool.submit(chunk, tag=isinstance(self.pages[chunk[0]], ArticlePage))
 
     @property
     def listing_jobs(self) -> int:
@@ -137,30 +137,6 @@ class RenderRun:
 
     def __exit__(self, *_: object) -> None:
         self.close()
-
-    def _chunk_size(self) -> int:
-        # small chunks while little is known (every worker gets some of a small render),
-        # larger ones once much is found (fewer round trips)
-        return chunk_size(self._submitted, self._workers)
-
-    def _submit(self, indices: list[int]) -> None:
-        self._pool.submit(indices, tag=isinstance(self.pages[indices[0]], ArticlePage))
-        self._submitted += len(indices)
-
-    def _hand_over(self, indices: list[int], keep_here: bool) -> None:
-        # the last jobs of a pass: to the workers if they run (or if there is plenty),
-        # except a few article pages, which this process renders
-        if not indices:
-            return
-        if keep_here and len(indices) <= IN_PARENT:
-            self._here = self._here + indices
-            return
-        if self._pool.started or (len(indices) >= 2 * MIN_CHUNK and self._workers > 1):
-            size = self._chunk_size()
-            for start in range(0, len(indices), size):
-                self._submit(indices[start : start + size])
-        else:
-            self._here = self._here + indices
 
     def _render_here(self) -> None:
         if self._here:

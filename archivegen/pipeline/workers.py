@@ -98,10 +98,6 @@ class WorkerPool:
         self._pool: Any = None
         self._pending: list[tuple[object, int, Any]] = []  # (tag, chunk length, async result)
 
-    @property
-    def started(self) -> bool:
-        return self._pool is not None
-
     def submit(self, indices: list[int], tag: object = None) -> None:
         """Hand a chunk to the workers; `tag` lets `results` wait for some chunks only."""
         global _SHARED

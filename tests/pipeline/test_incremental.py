@@ -233,8 +233,8 @@ def test_the_build_cache_holds_no_body(make_site: SiteFactory) -> None:
 def test_a_parallel_incremental_build_writes_what_a_clean_build_writes(
     make_site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # an added article: its page is rendered by the planning process, the shifted
-    # listings by forked workers (while the planning goes on), the index in between
+    # an added article: planned here, its page rendered here too and indexed while
+    # forked workers render the shifted listings
     import archivegen.pipeline.workers as workers
 
     forks = []
