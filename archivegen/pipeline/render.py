@@ -124,9 +124,11 @@ class RenderRun:
         self._collect(articles_only=True)
 
     def finish(self) -> None:
-        """Render and record every changed page."""
+        """Render and record every changed page; the workers exit (their memory is freed
+        before the search index runs)."""
         self._render_here()
         self._collect(articles_only=False)
+        self._pool.close()
 
     def close(self) -> None:
         """Stop the workers (at once if some are still rendering: the build failed)."""
