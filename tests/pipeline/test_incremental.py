@@ -282,3 +282,44 @@ def test_a_template_error_in_a_worker_fails_the_build_and_keeps_the_site(
         build_site(config, parallel)
     assert "list.html" in str(failed.value)
     assert tree(config.output_path) == before
+
+
+def test_a_template_error_in_the_build_process_stops_the_workers_and_keeps_the_site(
+    make_site: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an added article is rendered by the build process while forked workers render the
+    # shifted listings: its error must fail the build, stop them and leave the site as it was
+    import archivegen.pipeline.workers as workers
+
+    forks = []
+    fork_pool = workers._fork_pool
+    monkeypatch.setattr(workers, "_fork_pool", lambda n: forks.append(n) or fork_pool(n))
+    config = make_site(fillers=1100, search="false")
+    templates = config.root / "templates"
+    templates.mkdir()
+    theme_article = Path(__file__).resolve().parents[2] / "themes/default/templates/article.html"
+    (templates / "article.html").write_text(
+        theme_article.read_text().replace(
+            "{% block main %}",
+            '{% block main %}{% if page.article.title == "Rusak" %}{{ page.x.y }}{% endif %}',
+            1,
+        )
+    )
+    parallel = dataclasses.replace(NOW, workers=2)
+    build_site(config, parallel)
+    before = tree(config.output_path)
+    write_article(
+        config.content_path,
+        "baru/rusak.md",
+        title="Rusak",
+        date="2024-01-01T06:00:00+07:00",
+        author="Budi Santoso",
+        category="Politik",
+    )
+    forks.clear()
+    with pytest.raises(TemplateError) as failed:
+        build_site(config, parallel)
+    assert forks == [2]  # the listings went to the workers
+    assert "article.html" in str(failed.value)
+    assert tree(config.output_path) == before
+    assert not list(config.output_path.parent.glob(".*staging*"))  # nothing left behind
