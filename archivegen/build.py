@@ -387,7 +387,7 @@ class Builder:
                 if relative not in rendering:
                     out.keep(relative)
             lap("plan")
-            render_jobs(jobs, warm.renderer, out, config, 1, lambda _: None)
+            render_jobs(jobs, warm.renderer, out, config)
             lap("render")
             searched = None
             if config.search and self.preview:

@@ -19,7 +19,7 @@ from archivegen.errors import ContentError
 from archivegen.graph.model import ArticlePage, Page
 from archivegen.graph.urls import output_path
 from archivegen.output.site import StagedOutput, content_hash
-from archivegen.pipeline.workers import WorkerPool, can_fork, map_chunks
+from archivegen.pipeline.workers import WorkerPool, can_fork
 from archivegen.render.fingerprint import Fingerprinter
 from archivegen.render.renderer import Renderer
 
@@ -74,7 +74,7 @@ class RenderRun:
         self._workers = workers if can_fork() else 1
         self._pool = WorkerPool(_render_pages, self._context, pages, self._workers)
         self._here: list[int] = []  # jobs this process renders
-        self._listing_jobs = 0
+        self.listing_jobs = 0  # pages other than articles to render (known after `plan`)
 
     def plan(self, previous: dict[str, str], fingerprinter: Fingerprinter) -> RenderPlan:
         """Fingerprint every page, keep the unchanged ones, start rendering the others."""
@@ -91,7 +91,7 @@ class RenderRun:
                 carried += 1
             else:
                 (articles if isinstance(page, ArticlePage) else others).append(index)
-        self._listing_jobs = len(others)
+        self.listing_jobs = len(others)
         self._dispatch(articles, others)
         self.on_done(carried)
         return RenderPlan(
@@ -112,11 +112,6 @@ class RenderRun:
         for start in range(0, len(forked), size):
             chunk = forked[start : start + size]
             self._pool.submit(chunk, tag=isinstance(self.pages[chunk[0]], ArticlePage))
-
-    @property
-    def listing_jobs(self) -> int:
-        """How many pages other than articles must be rendered (known after `plan`)."""
-        return self._listing_jobs
 
     def render_articles(self) -> None:
         """Render the article pages that changed and record them (the workers may go on)."""
@@ -143,17 +138,13 @@ class RenderRun:
     def _render_here(self) -> None:
         if self._here:
             pages, self._here = [self.pages[i] for i in self._here], []
-            self._record(_render_pages(self._context, pages))
+            _record(self.out, _render_pages(self._context, pages))
             self.on_done(len(pages))
 
     def _collect(self, articles_only: bool) -> None:
         for count, results in self._pool.results(tag=True if articles_only else None):
-            self._record(results)
+            _record(self.out, results)
             self.on_done(count)
-
-    def _record(self, results: list[tuple[str, str, bool]]) -> None:
-        for relative, digest, staged in results:
-            self.out.record(relative, digest, staged)
 
 
 def _render_pages(context: _WorkerContext, pages: Sequence[Page]) -> list[tuple[str, str, bool]]:
@@ -161,18 +152,14 @@ def _render_pages(context: _WorkerContext, pages: Sequence[Page]) -> list[tuple[
 
 
 def render_jobs(
-    jobs: Sequence[tuple[str, Page]],
-    renderer: Renderer,
-    out: StagedOutput,
-    config: SiteConfig,
-    workers: int,
-    on_done: Callable[[int], None],
+    jobs: Sequence[tuple[str, Page]], renderer: Renderer, out: StagedOutput, config: SiteConfig
 ) -> None:
-    """Render the jobs (in parallel when there are many) and record them in the output."""
-    context = _WorkerContext(renderer, out.staging, out, config)
-    for relative, digest, staged in map_chunks(
-        _render_chunk, context, jobs, workers, chunk_size(len(jobs), workers), on_done
-    ):
+    """Render a few jobs in this process (a preview's edit) and record them in the output."""
+    _record(out, _render_chunk(_WorkerContext(renderer, out.staging, out, config), jobs))
+
+
+def _record(out: StagedOutput, results: list[tuple[str, str, bool]]) -> None:
+    for relative, digest, staged in results:
         out.record(relative, digest, staged)
 
 
