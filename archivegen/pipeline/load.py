@@ -52,13 +52,13 @@ def load_changed(
     paths = [Path(path) for path, _ in stale]
     with_bodies = sum(size for _, (size, _) in stale) <= BODY_BUDGET
     task = _load_chunk_with_bodies if with_bodies else _load_chunk
-    outcomes = dict(entries)
+    fresh: dict[str, LoadedArticle] = {}  # parsed now, with their bodies if kept
     for (path, stamp), outcome in zip(
         stale, map_chunks(task, config, paths, workers, CHUNK, on_done), strict=True
     ):
-        outcomes[path] = (stamp, outcome)
+        fresh[path] = outcome
         entries[path] = (stamp, _without_body(outcome) if with_bodies else outcome)
-    return collect(outcomes[path][1] for path, _ in files), entries
+    return collect(fresh.get(path) or entries[path][1] for path, _ in files), entries
 
 
 def _load_chunk(config: SiteConfig, paths: Sequence[Path]) -> list[LoadedArticle]:

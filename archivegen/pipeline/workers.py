@@ -77,12 +77,12 @@ def _fork_pool(workers: int) -> Any:
 
 
 class WorkerPool:
-    """Forked workers fed chunks of item indices as they become known; results in order.
+    """Forked workers fed chunks of item indices, chosen by the caller; results in order.
 
-    For a step whose work is found while it runs (the pages a build must render, found
-    while fingerprinting): `submit` hands over a chunk, forking the workers on first use
-    (so a step with little work never pays for them); `results` waits for each chunk in
-    the order submitted. The task, context and items are shared by fork, as in
+    For a step that picks its items (the pages a build must render, out of all its pages):
+    `submit` hands over a chunk, forking the workers on first use (a step with nothing to
+    hand over never pays for them); `results` waits for the chunks in the order submitted,
+    all of them or those of one tag. The task, context and items are shared by fork, as in
     `map_chunks`, so a chunk travels as a list of ints and comes back as its results.
     """
 
@@ -127,12 +127,6 @@ class WorkerPool:
                 self._pool.close()
             self._pool.join()
             self._pool = None
-
-    def __enter__(self) -> WorkerPool:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
 
 
 def _run_range(bounds: tuple[int, int]) -> list[Any]:
