@@ -257,10 +257,10 @@ class Builder:
             # page fingerprints describe the output the state vouches for, and only that one
             previous = cache.pages if state.output_manifest_digest == live_manifest else {}
             progress.start("Rendering", len(graph.pages))
-            plan = run.plan(previous, Fingerprinter(salt, templates))  # and starts the workers
+            plan = run.plan(previous, Fingerprinter(salt, templates))
             lap("plan")
             # the cache is written by a child process meanwhile (landed after the commit);
-            # forked now, before any thread of Pagefind's is running
+            # forked now, before any thread (the render pool's, Pagefind's) is running
             writer = None
             if self.persist:
                 self.wait_saved()
@@ -268,6 +268,7 @@ class Builder:
                 writer = CacheWriter(config.root, config.output_path, cache, self._base)
             pending = None
             try:
+                run.start()
                 pending = self._render_and_start_indexing(run, graph, out)
                 static = []
                 for relative, data in static_files(config, theme):

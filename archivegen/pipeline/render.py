@@ -73,11 +73,12 @@ class RenderRun:
         self._context = _WorkerContext(renderer, out.staging, out, config)
         self._workers = workers if can_fork() else 1
         self._pool = WorkerPool(_render_pages, self._context, pages, self._workers)
+        self._jobs: tuple[list[int], list[int]] = ([], [])  # (article pages, others) to render
         self._here: list[int] = []  # jobs this process renders
         self.listing_jobs = 0  # pages other than articles to render (known after `plan`)
 
     def plan(self, previous: dict[str, str], fingerprinter: Fingerprinter) -> RenderPlan:
-        """Fingerprint every page, keep the unchanged ones, start rendering the others."""
+        """Fingerprint every page, keep the unchanged ones, list the others (`start`)."""
         pages, out = self.pages, self.out
         relatives = [output_path(page.url) for page in pages]
         fingerprints: dict[str, str] = {}
@@ -92,7 +93,7 @@ class RenderRun:
             else:
                 (articles if isinstance(page, ArticlePage) else others).append(index)
         self.listing_jobs = len(others)
-        self._dispatch(articles, others)
+        self._jobs = (articles, others)
         self.on_done(carried)
         return RenderPlan(
             jobs=[(relatives[i], pages[i]) for i in articles + others],
@@ -101,7 +102,12 @@ class RenderRun:
             relatives=relatives,
         )
 
-    def _dispatch(self, articles: list[int], others: list[int]) -> None:
+    def start(self) -> None:
+        """Fork the workers, if there is enough to render, and hand them the jobs.
+
+        After `plan` and after any other fork of this process: the pool brings threads, and
+        forking a process that runs threads is best avoided (the build's cache writer)."""
+        articles, others = self._jobs
         here = articles if len(articles) <= IN_PARENT else []
         forked = others if here else articles + others
         if self._workers <= 1 or len(forked) < 2 * MIN_CHUNK:
