@@ -238,8 +238,9 @@ class Builder:
             cache, self._base = load_cache(config.root, config.output_path)
         lap("cache")
         progress.start("Loading", len(inputs.articles))
+        # a preview keeps its graph for the session: no bodies in it, whatever they save
         content, article_cache = load_changed(
-            inputs.articles, config, cache, workers, progress.advance
+            inputs.articles, config, cache, workers, progress.advance, not self.preview
         )
         raise_all(content.errors)
         lap("load")

@@ -34,11 +34,13 @@ def load_changed(
     cache: BuildCache,
     workers: int,
     on_done: Callable[[int], None],
+    keep_bodies: bool = True,
 ) -> tuple[ContentSet, dict[str, tuple[FileStamp, LoadedArticle]]]:
     """Every article: from the cache when its stamp is unchanged, else parsed anew.
 
-    Returns the content (with the bodies of the files parsed now, if their sizes add up to
-    BODY_BUDGET bytes at most) and the cache entries for the next build (no bodies).
+    Returns the content (with the bodies of the files parsed now, if `keep_bodies` and
+    their sizes add up to BODY_BUDGET bytes at most) and the cache entries for the next
+    build (no bodies).
     """
     entries: dict[str, tuple[FileStamp, LoadedArticle]] = {}
     stale: list[tuple[str, FileStamp]] = []
@@ -50,7 +52,7 @@ def load_changed(
             stale.append((path, stamp))
     on_done(len(entries))
     paths = [Path(path) for path, _ in stale]
-    with_bodies = sum(size for _, (size, _) in stale) <= BODY_BUDGET
+    with_bodies = keep_bodies and sum(size for _, (size, _) in stale) <= BODY_BUDGET
     task = _load_chunk_with_bodies if with_bodies else _load_chunk
     fresh: dict[str, LoadedArticle] = {}  # parsed now, with their bodies if kept
     for (path, stamp), outcome in zip(

@@ -15,6 +15,7 @@ from archivegen.config import SiteConfig
 from archivegen.content.loader import load_content
 from archivegen.content.model import Article
 from archivegen.errors import ArchivegenError
+from archivegen.graph.model import ArticlePage
 from archivegen.graph.patch import index_graph, patch_graph
 from archivegen.graph.site import build_site_graph
 
@@ -202,3 +203,17 @@ def test_a_full_rebuild_in_a_session_frees_the_state_it_replaces(
     report = builder.build(changed={str(config.root / "templates" / "404.html")})
     assert "scan" in dict(report.timings)  # a template: the full build, a new environment
     assert old_environment() is None  # collected, not frozen for the rest of the session
+
+
+def test_a_preview_keeps_no_article_body_in_its_graph(make_site: SiteFactory) -> None:
+    # a one-shot build renders the bodies it loads (they are written at once); a preview
+    # keeps its graph for the whole session, so it holds excerpts only
+    config = make_site(fillers=5)
+    for preview, kept in ((True, False), (False, True)):
+        builder = Builder(
+            config, dataclasses.replace(NOW, clean=True), persist=False, preview=preview
+        )
+        builder.build()
+        assert builder._warm is not None
+        articles = [p.article for p in builder._warm.graph.pages if isinstance(p, ArticlePage)]
+        assert articles and all(bool(a.body_html) is kept for a in articles)
