@@ -1,30 +1,44 @@
 """Figures for the importer, read from ../shared/corpus (never copied into the repository).
 
-    python benchmarks/bench_import.py [--shared ../shared] [--only readability|listing|indonews]
+    python benchmarks/bench_import.py [--shared ../shared]
+        [--only readability|listing|indonews|zyte] [--zyte-pages N]
 
 readability: title exact match %, byline match %, publishedTime match % (same instant),
 body token F1 against expected.html (median, 10th percentile), pages wrongly refused.
 listing: how many home and listing pages are refused as "not an article".
 indonews: rows imported with a date (and how many of those dates agree with the URL's date
 and the printed day name), every failure with its reason.
+zyte: Zyte's article-extraction benchmark, scored by its own evaluate.py (4-token shingle
+precision, recall, F1): the end-to-end `archivegen import` of every page against
+`trafilatura.extract(html, include_comments=False)` (the benchmark's trafilatura runner), in
+the same run; a page archivegen does not import counts as empty output.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gzip
+import importlib.util
 import json
+import multiprocessing
 import re
 import statistics
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
+import trafilatura
 from markdown_it import MarkdownIt
 from trafilatura.utils import load_html
 
+from archivegen.content.frontmatter import split_front_matter
 from archivegen.importers import Status, import_sources
 from archivegen.importers.dates import WIB, DateParseError, parse_datetime
 from archivegen.importers.html import HtmlExtract, extract_html
@@ -187,6 +201,132 @@ def _date_checks(moment: datetime, raw: str, url: str) -> list[bool]:
     return checks
 
 
+# how many pages each import_sources call gets: small enough to spread over the cores
+_ZYTE_CHUNK = 12
+
+
+def bench_zyte(folder: Path, show_pages: int = 0) -> None:
+    """Print archivegen's end-to-end import beside trafilatura.extract on Zyte's benchmark."""
+    scorer = _load_scorer(folder / "evaluate.py")
+    truth: dict[str, dict[str, Any]] = json.loads((folder / "ground-truth.json").read_text("utf-8"))
+    ids = sorted(truth)
+    chunks = [ids[i : i + _ZYTE_CHUNK] for i in range(0, len(ids), _ZYTE_CHUNK)]
+    jobs = [(folder, chunk) for chunk in chunks]
+    with multiprocessing.Pool(2) as pool:
+        ours: dict[str, tuple[str, str]] = {}
+        for part in pool.imap_unordered(_zyte_import, jobs):
+            ours.update(part)
+        theirs = dict(pool.imap_unordered(_zyte_trafilatura, [(folder, i) for i in ids], 4))
+    imported = [i for i in ids if ours[i][0] == "ok"]
+    systems = {
+        "archivegen": {i: {"articleBody": ours[i][1] if ours[i][0] == "ok" else ""} for i in ids},
+        "trafilatura": {i: {"articleBody": theirs[i]} for i in ids},
+    }
+    subset = {i: truth[i] for i in imported}
+    version = trafilatura.__version__
+    print(f"zyte article-extraction benchmark ({len(ids)} pages), trafilatura {version}")
+    print(f"  {'':<12} {'pages':<6} {'F1':<14} {'precision':<14} {'recall':<14}")
+    for label, gold in ((f"all {len(ids)}", truth), (f"imported {len(imported)}", subset)):
+        print(f"  {label}")
+        for name, pred in systems.items():
+            m = scorer.evaluate(gold, {i: pred[i] for i in gold}, 1000)
+            print(
+                f"  {name:<12} {len(gold):<6} {m['f1']:.3f} ± {m['f1_std']:.3f}  "
+                f"{m['precision']:.3f} ± {m['precision_std']:.3f}  "
+                f"{m['recall']:.3f} ± {m['recall_std']:.3f}"
+            )
+    not_imported = [i for i in ids if ours[i][0] != "ok"]
+    print(f"  archivegen refused or failed: {len(not_imported)}")
+    for i in not_imported:
+        print(f"    {i[:12]} {ours[i][0]}: {ours[i][1][:110]}")
+    if show_pages:
+        _zyte_worst(scorer, truth, systems, show_pages)
+
+
+def _zyte_worst(
+    scorer: ModuleType,
+    truth: dict[str, dict[str, Any]],
+    systems: dict[str, dict[str, dict[str, str]]],
+    count: int,
+) -> None:
+    """The pages where archivegen's shingle F1 falls furthest below trafilatura's."""
+    rows = []
+    for i, gold in truth.items():
+        pair = [
+            _page_f1(scorer, gold["articleBody"], systems[s][i]["articleBody"]) for s in systems
+        ]
+        rows.append((pair[0] - pair[1], i, pair))
+    print("  pages where archivegen trails trafilatura most (F1 archivegen / trafilatura):")
+    for delta, i, (a, t) in sorted(rows)[:count]:
+        print(f"    {i[:12]} {a:.3f} / {t:.3f}  ({delta:+.3f})  {truth[i].get('url', '')[:70]}")
+
+
+def _page_f1(scorer: ModuleType, true: str, pred: str) -> float:
+    tp, fp, fn = scorer.string_shingle_matching(true=true, pred=pred)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def _load_scorer(path: Path) -> ModuleType:
+    """The benchmark's own evaluate.py, imported as a module."""
+    spec = importlib.util.spec_from_file_location("zyte_evaluate", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _zyte_page(folder: Path, item_id: str) -> str:
+    with gzip.open(folder / "html" / f"{item_id}.html.gz", "rt", encoding="utf8") as handle:
+        return handle.read()
+
+
+def _zyte_import(job: tuple[Path, list[str]]) -> dict[str, tuple[str, str]]:
+    """Import some pages end to end; each id maps to ("ok", body text) or (status, reason)."""
+    folder, ids = job
+    found: dict[str, tuple[str, str]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        pages, into = Path(tmp) / "pages", Path(tmp) / "content"
+        pages.mkdir()
+        for item_id in ids:
+            (pages / f"{item_id}.html").write_text(_zyte_page(folder, item_id), "utf-8")
+        report = import_sources([pages], into)
+        for o in report.outcomes:
+            item_id = Path(o.origin).stem
+            if o.target and o.status in (Status.IMPORTED, Status.DUPLICATE):
+                text = Path(o.target).read_text("utf-8")
+                found[item_id] = ("ok", markdown_text(split_front_matter(text, o.target).body))
+            else:
+                found[item_id] = (o.status.value, o.reason or "")
+    return found
+
+
+def _zyte_trafilatura(job: tuple[Path, str]) -> tuple[str, str]:
+    folder, item_id = job
+    html = _zyte_page(folder, item_id)
+    return item_id, trafilatura.extract(html, include_comments=False) or ""
+
+
+_MD = MarkdownIt("commonmark").enable("table")
+_BLOCK_ENDS = frozenset({"paragraph_close", "heading_close", "list_item_close", "tr_close"})
+
+
+def markdown_text(markdown: str) -> str:
+    """The visible text of a Markdown body, a line per block (image alt text is not shown)."""
+    out: list[str] = []
+    for token in _MD.parse(markdown):
+        if token.type == "inline":
+            for child in token.children or ():
+                if child.type in ("text", "code_inline"):
+                    out.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    out.append("\n")
+        elif token.type in ("fence", "code_block"):
+            out.append(token.content + "\n")
+        elif token.type in _BLOCK_ENDS or token.type in ("th_close", "td_close"):
+            out.append("\n" if token.type in _BLOCK_ENDS else " ")
+    return "".join(out)
+
+
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f}%  ({part}/{whole})" if whole else "n/a"
 
@@ -195,18 +335,22 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks whose corpus is present."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT / ".." / "shared")
-    parser.add_argument("--only", choices=("readability", "listing", "indonews"))
+    parser.add_argument("--only", choices=("readability", "listing", "indonews", "zyte"))
+    parser.add_argument(
+        "--zyte-pages", type=int, default=0, help="list the N pages archivegen trails most"
+    )
     args = parser.parse_args(argv)
     corpus = args.shared / "corpus"
-    runs = {
+    runs: dict[str, Callable[[Path], None]] = {
         "readability": bench_readability,
         "listing": bench_listing,
         "indonews": bench_indonews,
+        "zyte": partial(bench_zyte, show_pages=args.zyte_pages),
     }
     for name, run in runs.items():
         if args.only and name != args.only:
             continue
-        folder = corpus / ("listing-pages" if name == "listing" else name)
+        folder = corpus / {"listing": "listing-pages", "zyte": "zyte-extraction"}.get(name, name)
         if not folder.is_dir():
             print(f"{name}: skipped, {folder} is absent")
             continue
