@@ -74,41 +74,45 @@ def import_sources(
 
 
 def _read_guarded(
-    raw: RawFile, mapping: ColumnMapping
+    raw: RawFile | ImportOutcome, mapping: ColumnMapping
 ) -> Iterator[ImportedArticle | ImportOutcome]:
     """The articles of one file; an error in it becomes a failure naming it, never a crash."""
+    if isinstance(raw, ImportOutcome):  # not even listed or sniffed (a corrupt zip, a bomb)
+        yield raw
+        return
     try:
         yield from read_file(raw, mapping)
     except NotAnArticle as exc:
-        yield ImportOutcome(exc.path or str(raw.path), Status.REFUSED, reason=exc.message)
+        yield ImportOutcome(exc.path or raw.origin, Status.REFUSED, reason=exc.message)
     except ImportError_ as exc:
-        origin = exc.path or str(raw.path)
+        origin = exc.path or raw.origin
         where = f"{origin}:{exc.line}" if exc.line else origin
         reason = f"{exc.field}: {exc.message}" if exc.field else exc.message
         yield ImportOutcome(where, Status.FAILED, reason=reason)
     except OSError as exc:
-        yield ImportOutcome(str(raw.path), Status.FAILED, reason=f"cannot read: {exc.strerror}")
+        reason = f"cannot read: {exc.strerror or exc}"
+        yield ImportOutcome(raw.origin, Status.FAILED, reason=reason)
 
 
 def read_file(raw: RawFile, mapping: ColumnMapping) -> Iterator[ImportedArticle | ImportOutcome]:
     """The articles (or per-row failures) of one raw file, read as its format."""
     if raw.format is Format.TEXT:
-        text = read_page_text(raw.path)
+        text = read_page_text(raw)
         reader = read_rmol_read if looks_like_rmol_read(text) else read_rmol_amp
-        yield reader(text, str(raw.path))
+        yield reader(text, raw.origin)
     elif raw.format is Format.JSONL:
-        record = first_json_record(raw.path)
+        record = first_json_record(raw)
         if record is not None and is_indosum_record(record):
-            yield from read_indosum(raw.path)
+            yield from read_indosum(raw)
         else:
-            yield from read_jsonl(raw.path, mapping)
+            yield from read_jsonl(raw, mapping)
     elif raw.format is Format.CSV:
-        check_not_binary(raw.path)
-        yield from read_csv(raw.path, mapping)
+        check_not_binary(raw)
+        yield from read_csv(raw, mapping)
     else:
-        text = read_page_text(raw.path)
+        text = read_page_text(raw)
         try:
-            yield read_html(text, str(raw.path), ZONES[mapping.timezone.lower()])
+            yield read_html(text, raw.origin, ZONES[mapping.timezone.lower()])
         except ImportError_ as exc:
-            exc.path = exc.path or str(raw.path)
+            exc.path = exc.path or raw.origin
             raise

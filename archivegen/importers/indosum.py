@@ -11,7 +11,6 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from archivegen.errors import ImportError_
@@ -19,7 +18,7 @@ from archivegen.importers.boilerplate import is_boilerplate_line
 from archivegen.importers.dates import WIB
 from archivegen.importers.markdown import paragraphs_to_markdown
 from archivegen.importers.model import ImportedArticle, ImportOutcome, Status
-from archivegen.importers.sources import jsonl_records
+from archivegen.importers.sources import RawFile, jsonl_records
 
 LICENSE = "CC BY-SA 4.0"
 CREDIT = "IndoSum (Kurniawan & Louvan, 2018), CC BY-SA 4.0"
@@ -42,9 +41,9 @@ def is_indosum_record(record: Mapping[str, object]) -> bool:
     return "paragraphs" in record and "id" in record and "source_url" in record
 
 
-def read_indosum(path: Path) -> Iterator[ImportedArticle | ImportOutcome]:
+def read_indosum(raw: RawFile) -> Iterator[ImportedArticle | ImportOutcome]:
     """Each line of an IndoSum JSONL file as an article, or a failure naming the line."""
-    for item in jsonl_records(path):
+    for item in jsonl_records(raw):
         if isinstance(item, ImportOutcome):
             yield item
             continue

@@ -1,20 +1,46 @@
-"""Command-line sources (files, directories, globs) into raw files, each with its format."""
+"""Command-line sources (files, directories, globs) into raw files, each with its format.
+
+A raw file is a plain file, a gzip file (`dump.txt.gz`) or one member of a zip archive
+(`export.zip!folder/a.csv`, the notation every message uses); all three are read the same
+way, through `RawFile.open()`, a stream of the decompressed bytes. Members are never
+extracted to disk, and zip bombs, unsafe member names, encrypted members and nested
+archives are refused with a reason while the rest import.
+"""
 
 from __future__ import annotations
 
 import glob
+import gzip
+import io
 import json
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import lzma
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field, replace
 from enum import Enum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from archivegen.errors import ImportError_
 from archivegen.importers.model import ImportOutcome, Status
 
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
+_MB = 1024 * 1024
 # one page is never this big; bigger single pages are refused before parsing (CSV and JSONL
-# files are streamed row by row, so they have no such limit)
-MAX_PAGE_BYTES = 20 * 1024 * 1024
+# files are streamed row by row, so they have no such limit, but one row or line has it)
+MAX_PAGE_BYTES = 20 * _MB
+MAX_ROW_CHARS = MAX_PAGE_BYTES
+# zip bombs: past MAX_RATIO_FREE_BYTES of output, more than MAX_RATIO bytes out per compressed
+# byte in is refused (text compresses 3-15:1), and so is an archive that decompresses to more
+# than MAX_ARCHIVE_BYTES in all
+MAX_RATIO = 100
+MAX_RATIO_FREE_BYTES = 4 * _MB
+MAX_ARCHIVE_BYTES = 2 * 1024 * _MB
 _SNIFF_BYTES = 8192
 _SUFFIXES = {
     ".txt": "text",
@@ -27,6 +53,11 @@ _SUFFIXES = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
+_ARCHIVES = frozenset({".gz", ".zip"})
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_ZIP_METHODS = frozenset(
+    {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+)
 
 
 class Format(Enum):
@@ -41,10 +72,211 @@ class Format(Enum):
 
 @dataclass(frozen=True, slots=True)
 class RawFile:
-    """One input file and the format it will be read as."""
+    """One input (a plain file, a gzip file or a zip member) and the format it will be read as."""
 
-    path: Path
+    path: Path  # the file on disk: for a zip member, the archive
     format: Format
+    origin: str  # for messages: `dump.txt`, `dump.txt.gz`, `export.zip!folder/a.csv`
+    name: str  # the inner name, whose suffix tells the format: `a.csv` of `a.csv.gz`
+    opener: Callable[[], io.BufferedReader] = field(repr=False, compare=False)
+
+    @property
+    def suffix(self) -> str:
+        """The inner name's suffix, lower case (`.csv` for `export.zip!a.CSV.gz`)."""
+        return PurePosixPath(self.name).suffix.lower()
+
+    def open(self) -> io.BufferedReader:
+        """A fresh binary stream of the (decompressed) bytes; errors in it name the origin."""
+        return self.opener()
+
+
+@dataclass(slots=True)
+class _Budget:
+    """The decompressed bytes one archive may still produce, over all its members."""
+
+    left: int = field(default_factory=lambda: MAX_ARCHIVE_BYTES)
+
+
+class _Guarded(io.RawIOBase):
+    """A decompressed stream that refuses a bomb and turns decoding errors into ImportError_."""
+
+    def __init__(
+        self,
+        inner: io.BufferedIOBase,
+        origin: str,
+        packed: int | None = None,
+        budget: _Budget | None = None,
+        also: Sequence[io.BufferedIOBase] = (),
+    ) -> None:
+        super().__init__()
+        self._inner, self._origin, self._packed = inner, origin, packed
+        self._budget, self._also = budget, also
+        self._produced = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        with _reasons(self._origin):
+            count = self._inner.readinto(buffer)
+        self._produced += count
+        if self._packed is not None and self._bombed(self._packed):
+            raise ImportError_(_bomb(self._produced, self._packed), path=self._origin)
+        if self._budget is not None:
+            self._budget.left -= count
+            if self._budget.left < 0:
+                raise ImportError_(_over_cap("decompresses to"), path=self._origin)
+        return count
+
+    def _bombed(self, packed: int) -> bool:
+        return self._produced > max(MAX_RATIO_FREE_BYTES, MAX_RATIO * packed)
+
+    def close(self) -> None:
+        if not self.closed:
+            for handle in (self._inner, *self._also):
+                handle.close()
+        super().close()
+
+
+def _bomb(produced: int, packed: int) -> str:
+    return (
+        f"{produced / _MB:.0f} MB from {packed / _MB:.1f} MB compressed, over {MAX_RATIO}:1:"
+        " refused as a zip bomb"
+    )
+
+
+def _over_cap(verb: str) -> str:
+    return f"the archive {verb} more than {MAX_ARCHIVE_BYTES / _MB:.0f} MB: refused as a zip bomb"
+
+
+@contextmanager
+def _reasons(origin: str) -> Iterator[None]:
+    """Corrupt or truncated compressed data as an ImportError_ naming the file, with why."""
+    try:
+        yield
+    except EOFError as exc:
+        raise ImportError_(f"truncated compressed data ({exc})", path=origin) from None
+    except gzip.BadGzipFile as exc:
+        raise ImportError_(f"not valid gzip data ({exc})", path=origin) from None
+    except zipfile.BadZipFile as exc:
+        raise ImportError_(f"corrupt zip member ({exc})", path=origin) from None
+    except (zlib.error, lzma.LZMAError) as exc:
+        raise ImportError_(f"corrupt compressed data ({exc})", path=origin) from None
+
+
+def _stream(
+    inner: io.BufferedIOBase,
+    origin: str,
+    packed: int | None = None,
+    budget: _Budget | None = None,
+    also: Sequence[io.BufferedIOBase] = (),
+) -> io.BufferedReader:
+    return io.BufferedReader(_Guarded(inner, origin, packed, budget, also), 64 * 1024)
+
+
+def plain_file(path: Path) -> RawFile:
+    """A file on disk, read as is, or decompressed if its name ends in `.gz`."""
+    if path.suffix.lower() != ".gz":
+        return RawFile(
+            path, Format.AUTO, str(path), path.name, lambda: _stream(path.open("rb"), str(path))
+        )
+    packed = path.stat().st_size  # the most compressed bytes the stream can consume
+
+    def open_gzip() -> io.BufferedReader:
+        return _stream(gzip.GzipFile(path, "rb"), str(path), packed)
+
+    return RawFile(path, Format.AUTO, str(path), path.name[: -len(".gz")], open_gzip)
+
+
+def zip_members(path: Path, forced: Format) -> Iterator[RawFile | ImportOutcome]:
+    """Each file member of a zip archive with its format, or a failure saying why it is not read."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        reason = f"not a readable zip archive ({getattr(exc, 'strerror', None) or exc})"
+        yield ImportOutcome(str(path), Status.FAILED, reason=reason)
+        return
+    with archive:  # open while its members are read; each member stream shares its file
+        infos = sorted((i for i in archive.infolist() if not _skipped(i)), key=_name)
+        if not infos:
+            yield ImportOutcome(str(path), Status.FAILED, reason="the archive holds no files")
+        elif sum(i.file_size for i in infos) > MAX_ARCHIVE_BYTES:
+            yield ImportOutcome(str(path), Status.FAILED, reason=_over_cap("declares"))
+        else:
+            budget = _Budget()
+            for info in infos:
+                origin = f"{path}!{info.filename}"
+                problem = _member_problem(info)
+                if problem:
+                    yield ImportOutcome(origin, Status.FAILED, reason=problem)
+                else:
+                    yield with_format(_member(archive, path, info, budget), forced)
+
+
+def _name(info: zipfile.ZipInfo) -> str:
+    return info.filename
+
+
+def _skipped(info: zipfile.ZipInfo) -> bool:
+    """Directories and the hidden files archivers add (`__MACOSX/`, `.DS_Store`, `._x`)."""
+    parts = [p for p in info.filename.split("/") if p]
+    return info.is_dir() or not parts or parts[0] == "__MACOSX" or parts[-1].startswith(".")
+
+
+def _member_problem(info: zipfile.ZipInfo) -> str | None:
+    """Why a member is not read (by its name and header alone), or None."""
+    name = info.orig_filename
+    parts = name.split("/")
+    if "\\" in name or "\x00" in name or name.startswith("/") or _DRIVE.match(name):
+        return "unsafe member name (absolute path, drive letter or backslash): not read"
+    if ".." in parts:
+        return "unsafe member name (`..` leaves the archive): not read"
+    if info.flag_bits & 0x1:
+        return "encrypted: password-protected members are not read"
+    if info.compress_type not in _ZIP_METHODS:
+        return f"compression method {info.compress_type} is not supported"
+    declared, packed = info.file_size, info.compress_size
+    if declared > max(MAX_RATIO_FREE_BYTES, MAX_RATIO * packed):
+        return f"declares {_bomb(declared, packed)}"
+    return None
+
+
+def _member(
+    archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo, budget: _Budget
+) -> RawFile:
+    origin = f"{path}!{info.filename}"
+    gzipped = info.filename.lower().endswith(".gz")
+
+    def open_member() -> io.BufferedReader:
+        with _reasons(origin):
+            member = _open_member(archive, path, info)
+            inner = gzip.GzipFile(fileobj=member, mode="rb") if gzipped else member
+        # the header's compressed size bounds what zipfile reads, so it bounds the ratio too
+        return _stream(inner, origin, info.compress_size, budget, (member,))
+
+    name = PurePosixPath(info.filename).name
+    return RawFile(path, Format.AUTO, origin, name[: -len(".gz")] if gzipped else name, open_member)
+
+
+def _open_member(archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo) -> zipfile.ZipExtFile:
+    if archive.fp is None:  # read after its archive was closed: open the archive again
+        with zipfile.ZipFile(path) as again:  # the member keeps the file open until it closes
+            return _open_member(again, path, info)
+    return archive.open(info)  # type: ignore[return-value]  # typeshed says IO[bytes]
+
+
+def with_format(raw: RawFile, forced: Format = Format.AUTO) -> RawFile | ImportOutcome:
+    """The raw file with its format detected, or a failure if it cannot even be sniffed."""
+    if raw.suffix in _ARCHIVES:
+        reason = "an archive inside an archive is not read (one level only)"
+        return ImportOutcome(raw.origin, Status.FAILED, reason=reason)
+    try:
+        return replace(raw, format=detect_format(raw, forced))
+    except ImportError_ as exc:
+        return ImportOutcome(raw.origin, Status.FAILED, reason=exc.message)
+    except OSError as exc:
+        reason = f"cannot read: {exc.strerror or exc}"
+        return ImportOutcome(raw.origin, Status.FAILED, reason=reason)
 
 
 def expand_sources(sources: Sequence[str | Path]) -> tuple[list[Path], list[ImportError_]]:
@@ -76,14 +308,23 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def detect_format(path: Path, forced: Format = Format.AUTO) -> Format:
-    """The format of one file: forced, else by suffix, else by sniffing its first bytes."""
+def iter_raw_files(files: Sequence[Path], forced: Format) -> Iterator[RawFile | ImportOutcome]:
+    """Each file (each member of a zip) with its format, or a failure saying why it is not read."""
+    for path in files:
+        if path.suffix.lower() == ".zip":
+            yield from zip_members(path, forced)
+        else:
+            yield with_format(plain_file(path), forced)
+
+
+def detect_format(raw: RawFile, forced: Format = Format.AUTO) -> Format:
+    """The format of one file: forced, else by its inner suffix, else by sniffing its bytes."""
     if forced is not Format.AUTO:
         return forced
-    by_suffix = _SUFFIXES.get(path.suffix.lower())
+    by_suffix = _SUFFIXES.get(raw.suffix)
     if by_suffix:
         return Format(by_suffix)
-    head = read_head(path).lstrip().lower()
+    head = read_head(raw).lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head:
         return Format.HTML
     if head.startswith(b"{"):
@@ -91,44 +332,101 @@ def detect_format(path: Path, forced: Format = Format.AUTO) -> Format:
     return Format.TEXT
 
 
-def read_head(path: Path) -> bytes:
-    """The first few kilobytes of a file, for sniffing."""
-    with path.open("rb") as handle:
-        return handle.read(_SNIFF_BYTES)
+def read_head(raw: RawFile) -> bytes:
+    """The first few kilobytes of a file (decompressed), for sniffing."""
+    with raw.open() as stream:
+        return stream.read(_SNIFF_BYTES)
 
 
-def read_page_text(path: Path) -> str:
+def read_page_text(raw: RawFile) -> str:
     """The text of one page file, or an ImportError_ saying why it is not a readable page."""
-    size = path.stat().st_size
-    if size == 0:
-        raise ImportError_("the file is empty", path=path)
-    if size > MAX_PAGE_BYTES:
-        limit = MAX_PAGE_BYTES // (1024 * 1024)
-        raise ImportError_(
-            f"{size / 1024 / 1024:.1f} MB is too big for one page (limit {limit} MB)", path=path
-        )
-    check_not_binary(path)
-    data = path.read_bytes()
+    with raw.open() as stream:
+        data = stream.read(MAX_PAGE_BYTES + 1)  # never trust a declared size: read to the limit
+    if not data:
+        raise ImportError_("the file is empty", path=raw.origin)
+    if len(data) > MAX_PAGE_BYTES:
+        limit = MAX_PAGE_BYTES // _MB
+        raise ImportError_(f"too big for one page (over {limit} MB)", path=raw.origin)
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        raise ImportError_("a binary file, not text", path=raw.origin)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ImportError_("not UTF-8 text", path=path, line=line) from None
+        raise ImportError_("not UTF-8 text", path=raw.origin, line=line) from None
     if not text.strip():
-        raise ImportError_("the file holds only whitespace", path=path)
+        raise ImportError_("the file holds only whitespace", path=raw.origin)
     return text
 
 
-def check_not_binary(path: Path) -> None:
-    """Raise when a file looks binary (a NUL byte in its first kilobytes)."""
-    if b"\x00" in read_head(path):
-        raise ImportError_("a binary file, not text", path=path)
+def check_not_binary(raw: RawFile) -> None:
+    """Raise when a file's (decompressed) bytes look binary: a NUL in the first kilobytes."""
+    if b"\x00" in read_head(raw):
+        raise ImportError_("a binary file, not text", path=raw.origin)
 
 
-def first_json_record(path: Path) -> dict[str, object] | None:
+def text_lines(raw: RawFile) -> Generator[str | None, None, None]:
+    """The lines of a UTF-8 stream, read one at a time; None for a line over MAX_ROW_CHARS."""
+    with raw.open() as binary, io.TextIOWrapper(binary, "utf-8-sig", newline="") as text:
+        number = 0
+        while line := _readline(text, raw.origin, number):
+            number += 1
+            if len(line) <= MAX_ROW_CHARS:
+                yield line
+                continue
+            while line and not line.endswith(("\n", "\r")):  # skip the rest, unkept
+                line = _readline(text, raw.origin, number)
+            yield None
+
+
+def _readline(text: io.TextIOWrapper, origin: str, number: int) -> str:
+    try:
+        return text.readline(MAX_ROW_CHARS + 1)
+    except UnicodeDecodeError:
+        # decoding runs a chunk ahead of the lines returned, so the line is only a bound
+        raise ImportError_(f"not UTF-8 text (after line {number})", path=origin) from None
+
+
+class CsvLines:
+    """The lines of a CSV stream for csv.reader, refusing a row that grows past MAX_ROW_CHARS."""
+
+    def __init__(self, raw: RawFile) -> None:
+        self._lines = text_lines(raw)
+        self._origin = raw.origin
+        self._number = 0
+        self._row_chars = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self._number += 1
+        self._row_chars += MAX_ROW_CHARS + 1 if line is None else len(line)
+        if line is None or self._row_chars > MAX_ROW_CHARS:
+            limit = MAX_ROW_CHARS // _MB
+            raise ImportError_(
+                f"a row over {limit} MB is too long for one article (not read further)",
+                path=self._origin,
+                line=self._number,
+            )
+        return line
+
+    def row_done(self) -> None:
+        """Start counting the next row's characters."""
+        self._row_chars = 0
+
+    def close(self) -> None:
+        """Close the stream, even when the rows were not all read."""
+        self._lines.close()
+
+
+def first_json_record(raw: RawFile) -> dict[str, object] | None:
     """The first JSON object of a JSONL file, to tell IndoSum from generic records."""
-    with path.open(encoding="utf-8-sig") as handle:
-        for line in handle:
+    with closing(text_lines(raw)) as lines:
+        for line in lines:
+            if line is None:
+                return None
             if line.strip():
                 try:
                     value = json.loads(line)
@@ -138,20 +436,16 @@ def first_json_record(path: Path) -> dict[str, object] | None:
     return None
 
 
-def iter_raw_files(files: Sequence[Path], forced: Format) -> Iterator[RawFile]:
-    """Pair each file with its format."""
-    for path in files:
-        yield RawFile(path, detect_format(path, forced))
-
-
-def jsonl_records(path: Path) -> Iterator[tuple[str, object] | ImportOutcome]:
+def jsonl_records(raw: RawFile) -> Iterator[tuple[str, object] | ImportOutcome]:
     """Each non-blank line of a JSONL file as (origin `path:line`, value), or a failure."""
-    with path.open(encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            origin = f"{path}:{number}"
-            try:
-                yield origin, json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield ImportOutcome(origin, Status.FAILED, reason=f"not JSON: {exc.msg}")
+    with closing(text_lines(raw)) as lines:
+        for number, line in enumerate(lines, 1):
+            origin = f"{raw.origin}:{number}"
+            if line is None:
+                reason = f"a line over {MAX_ROW_CHARS // _MB} MB is too long for one record"
+                yield ImportOutcome(origin, Status.FAILED, reason=reason)
+            elif line.strip():
+                try:
+                    yield origin, json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield ImportOutcome(origin, Status.FAILED, reason=f"not JSON: {exc.msg}")

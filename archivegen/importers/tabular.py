@@ -10,6 +10,7 @@ import csv
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from archivegen.importers.dates import WIB, ZONES, DateParseError, parse_datetim
 from archivegen.importers.markdown import paragraphs_to_markdown
 from archivegen.importers.model import ImportedArticle, ImportOutcome, Status
 from archivegen.importers.people import split_authors
-from archivegen.importers.sources import jsonl_records
+from archivegen.importers.sources import CsvLines, RawFile, jsonl_records
 
 # the names scrapers give their columns, most specific first
 _GUESSES: dict[str, tuple[str, ...]] = {
@@ -118,23 +119,27 @@ def resolve_mapping(mapping: ColumnMapping, header: Iterable[str], origin: str) 
     return resolved
 
 
-def read_csv(path: Path, mapping: ColumnMapping) -> Iterator[ImportedArticle | ImportOutcome]:
+def read_csv(raw: RawFile, mapping: ColumnMapping) -> Iterator[ImportedArticle | ImportOutcome]:
     """Each row of a CSV (or TSV) file as an article, or a failure naming its line."""
     csv.field_size_limit(sys.maxsize)  # article bodies are longer than csv's 128 kB default
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
-        reader = csv.DictReader(handle, dialect=dialect)
-        resolved = resolve_mapping(mapping, reader.fieldnames or [], str(path))
-        start = 2
-        for row in reader:
-            yield row_article(row, resolved, f"{path}:{start}")
-            start = reader.line_num + 1
+    with closing(CsvLines(raw)) as lines:  # CsvLines bounds each row instead
+        dialect = csv.excel_tab if raw.suffix == ".tsv" else csv.excel
+        reader = csv.DictReader(lines, dialect=dialect)
+        try:
+            resolved = resolve_mapping(mapping, reader.fieldnames or [], raw.origin)
+            start = 2
+            for row in reader:
+                lines.row_done()
+                yield row_article(row, resolved, f"{raw.origin}:{start}")
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise ImportError_(f"not CSV: {exc}", path=raw.origin, line=reader.line_num) from None
 
 
-def read_jsonl(path: Path, mapping: ColumnMapping) -> Iterator[ImportedArticle | ImportOutcome]:
+def read_jsonl(raw: RawFile, mapping: ColumnMapping) -> Iterator[ImportedArticle | ImportOutcome]:
     """Each object of a JSONL file as an article, or a failure naming its line."""
     resolved: ColumnMapping | None = None
-    for item in jsonl_records(path):
+    for item in jsonl_records(raw):
         if isinstance(item, ImportOutcome):
             yield item
             continue
@@ -142,7 +147,7 @@ def read_jsonl(path: Path, mapping: ColumnMapping) -> Iterator[ImportedArticle |
         if not isinstance(record, dict):
             yield ImportOutcome(origin, Status.FAILED, reason="not a JSON object")
             continue
-        resolved = resolved or resolve_mapping(mapping, record.keys(), str(path))
+        resolved = resolved or resolve_mapping(mapping, record.keys(), raw.origin)
         yield row_article({str(k): _flat(v) for k, v in record.items()}, resolved, origin)
 
 
