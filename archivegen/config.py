@@ -51,6 +51,32 @@ class MarkdownOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """`import:` in site.yaml: how `archivegen import` fills what a source lacks."""
+
+    defaults: dict[str, Any] = field(default_factory=dict)  # field -> value, e.g. category
+
+
+# fields an import takes from its source or works out itself, never from a default
+_NOT_DEFAULTABLE = frozenset(
+    {"title", "date", "updated", "source", "slug", "aliases", "captured", "date_source",
+     "date_precision", "import_key", "import_digest"}
+)  # fmt: skip
+
+
+def default_field_problem(name: str, value: object) -> str | None:
+    """Why `name: value` cannot be an import default, or None when it can."""
+    if name in _NOT_DEFAULTABLE:
+        return "is read from each source, it cannot have a default"
+    if name == "draft":
+        return None if isinstance(value, bool) else "must be true or false"
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(i, str) and i.strip() for i in items):
+        return "must be text (or, for author and tags, a list of text)"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """The whole of site.yaml, validated, with paths resolved against the site's folder."""
 
@@ -74,6 +100,7 @@ class SiteConfig:
     search: bool = True
     params: dict[str, Any] = field(default_factory=dict)
     deploy: tuple[dict[str, Any], ...] = ()
+    imports: ImportOptions = field(default_factory=ImportOptions, metadata={"key": "import"})
     root: Path = field(default=Path("."), metadata={"internal": True})
 
     @property
@@ -166,16 +193,22 @@ def _build(
         errors.append(_error(path, lines, where, f"must be a mapping, not {_kind(data)}"))
         return cls()
     hints = typing.get_type_hints(cls)
-    known = [f.name for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
+    # a YAML key that is a Python keyword (`import`) names its field in the field's metadata
+    names = {
+        f.metadata.get("key", f.name): f.name
+        for f in dataclasses.fields(cls)
+        if not f.metadata.get("internal")
+    }
+    known = list(names)
     values: dict[str, Any] = {}
     for key, value in data.items():
-        name = str(key)
-        dotted = prefix + name
-        if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
+        dotted = prefix + str(key)
+        if str(key) not in names:
+            close = difflib.get_close_matches(str(key), known, n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else f" (known: {', '.join(known)})"
             errors.append(_error(path, lines, dotted, f"unknown key{hint}"))
             continue
+        name = names[str(key)]
         values[name] = _coerce(hints[name], value, dotted, errors, path, lines)
     return cls(**values)
 
@@ -224,6 +257,10 @@ def _check_semantics(config: SiteConfig, path: str, lines: dict[str, int]) -> li
         if name not in TAXONOMIES:
             problems.append(("taxonomies", f"{name!r} is not one of {', '.join(TAXONOMIES)}"))
     problems.extend(_check_permalinks(config.permalinks))
+    for name, value in config.imports.defaults.items():
+        problem = default_field_problem(str(name), value)
+        if problem:
+            problems.append((f"import.defaults.{name}", problem))
     return [_error(path, lines, key, message) for key, message in problems]
 
 

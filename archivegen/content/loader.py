@@ -169,6 +169,19 @@ def parse_article(
     return LoadedArticle(article, (), fields.assumed_timezone)
 
 
+def check_front_matter(text: str, shown: str, config: SiteConfig) -> tuple[ContentError, ...]:
+    """The problems the build would find in a file's front matter (its body is not rendered)."""
+    try:
+        parts = split_front_matter(text, shown)
+        reader = _FieldReader(
+            parse_front_matter(parts.yaml_text, shown), shown, parts.yaml_text, config
+        )
+    except ContentError as exc:
+        return (exc,)
+    reader.read()
+    return tuple(reader.errors)
+
+
 class _FieldReader:
     """Reads typed fields out of front matter, gathering every problem with its line."""
 

@@ -12,15 +12,18 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, fields, replace
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import yaml
 
 from archivegen.errors import ImportError_
 from archivegen.importers.boilerplate import scraped_paragraphs
+from archivegen.importers.date_evidence import RELATIVE as _RELATIVE
+from archivegen.importers.date_evidence import date_in_text, split_updated
 from archivegen.importers.dates import WIB, ZONES, DateParseError, parse_datetime
 from archivegen.importers.markdown import paragraphs_to_markdown
-from archivegen.importers.model import ImportedArticle, ImportOutcome, Status
+from archivegen.importers.model import DateSource, ImportedArticle, ImportOutcome, Status
 from archivegen.importers.people import split_authors
 from archivegen.importers.sources import CsvLines, RawFile, jsonl_records
 
@@ -36,7 +39,10 @@ _GUESSES: dict[str, tuple[str, ...]] = {
     "source": ("url", "link", "source_url", "permalink"),
     "site_name": ("sumber", "source", "site", "site_name", "media"),
     "image_caption": ("image_caption", "caption"),
-}
+    "updated": ("updated", "modified", "diperbarui", "updated_at", "date_modified"),
+    "captured": ("captured", "captured_at", "scraped_at", "crawled_at", "fetched_at",
+                 "retrieved_at", "crawl_time", "waktu_scraping"),
+}  # fmt: skip
 _DETIK_DESK = re.compile(r"\s*-\s*detik\w*$", re.IGNORECASE)  # "Retno Ayuningrum -detikFinance"
 
 
@@ -54,6 +60,8 @@ class ColumnMapping:
     source: str | None = None
     site_name: str | None = None
     image_caption: str | None = None
+    updated: str | None = None
+    captured: str | None = None
     timezone: str = "WIB"  # for dates printed without a zone
 
     @classmethod
@@ -109,7 +117,7 @@ def resolve_mapping(mapping: ColumnMapping, header: Iterable[str], origin: str) 
             used.add(pick.strip().lower())
         filled[name] = columns[pick.strip().lower()] if pick else None
     resolved = replace(mapping, **filled)  # type: ignore[arg-type]  # filled has no timezone
-    for required in ("title", "date", "body"):
+    for required in ("title", "body"):  # a row without a date may still be dated by its URL
         if getattr(resolved, required) is None:
             raise ImportError_(
                 f"no {required} column found; name it with --map {required}=COLUMN",
@@ -169,11 +177,15 @@ def row_article(
     title = " ".join(cell("title").split())
     if not title:
         return ImportOutcome(origin, Status.FAILED, reason="title: empty")
-    try:
-        zone = ZONES.get(mapping.timezone.lower(), WIB)
-        date = parse_datetime(cell("date"), time_text=cell("time"), default_zone=zone)
-    except DateParseError as exc:
-        return ImportOutcome(origin, Status.FAILED, reason=f"date: {exc}")
+    zone = ZONES.get(mapping.timezone.lower(), WIB)
+    captured = _moment(cell("captured"), "", zone)
+    published_text, updated_text = split_updated(cell("date"))
+    date, problem = _published(published_text, cell("time"), zone, captured)
+    if mapping.date is None:
+        problem = "no date column (name it with --map date=COLUMN)"
+    if problem and updated_text:
+        problem = f"the date column gives only an update time ({cell('date')!r})"
+    updated = _moment(cell("updated") or updated_text, cell("time") if updated_text else "", zone)
     paragraphs = scraped_paragraphs(cell("body"))
     if not paragraphs:
         return ImportOutcome(origin, Status.FAILED, reason="body: empty")
@@ -189,7 +201,33 @@ def row_article(
         image_caption=cell("image_caption") or None,
         source=cell("source") or None,
         extra=(("site_name", site),) if site else (),
+        updated=updated,
+        captured=captured,
+        date_source=DateSource.RELATIVE if date and _RELATIVE.search(published_text) else None,
+        date_problem=problem,
     )
+
+
+def _published(
+    text: str, time_text: str, zone: tzinfo, captured: datetime | None
+) -> tuple[datetime | None, str | None]:
+    """A row's publication date, or None and why (date_evidence then looks elsewhere)."""
+    if not text.strip():
+        return None, "the date column is empty"
+    try:
+        return parse_datetime(text, time_text=time_text, default_zone=zone), None
+    except DateParseError as exc:
+        found = date_in_text(text, zone, captured)  # "2 jam yang lalu", English month names
+        return (found.moment, None) if found else (None, str(exc))
+
+
+def _moment(text: str, time_text: str, zone: tzinfo) -> datetime | None:
+    if not text.strip():
+        return None
+    try:
+        return parse_datetime(text, time_text=time_text, default_zone=zone)
+    except DateParseError:
+        return None
 
 
 def _category(category: str, site: str) -> str | None:

@@ -1,14 +1,18 @@
-"""Imported articles into .md files under content/: naming, dedupe, idempotence, --force.
+"""Imported articles into .md files under content/: naming, merging, idempotence, --force.
 
 Each file records two fields of its own: `import_key` (the source URL, else a content hash)
 finds it again on the next import, and `import_digest` (a hash of the file as written)
 tells a pristine import from one edited by hand, which is never overwritten without force.
+A second import of a known article merges into its file (see `merge`); when its text
+changed, the file it replaces is kept under `.revisions/` beside the articles.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -17,17 +21,22 @@ from archivegen.content.frontmatter import dump_front_matter, parse_front_matter
 from archivegen.content.slug import slugify
 from archivegen.errors import ArchivegenError
 from archivegen.importers.dates import format_datetime
+from archivegen.importers.merge import TextChange, merge_fields
 from archivegen.importers.model import ImportedArticle, ImportOutcome, Status
 from archivegen.output.atomic import write_atomic
 
 KEY_FIELD = "import_key"
 DIGEST_FIELD = "import_digest"
+REVISIONS = ".revisions"  # hidden: neither the build nor the importer reads it as articles
 _DIGEST_LINE = re.compile(rf"^{DIGEST_FIELD}: ([0-9a-f]+)\n", re.MULTILINE)
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|ref|source)$", re.IGNORECASE)
 
+# (field, message) of the first problem the build would find in a file's text, or None
+Validator = Callable[[str, Path], tuple[str, str] | None]
+
 
 def article_fields(article: ImportedArticle) -> dict[str, Any]:
-    """The front matter of an article, in the design's field order (no import bookkeeping)."""
+    """The front matter an article carries, in the design's field order (None: not carried)."""
     authors: str | list[str] | None = None
     if len(article.authors) == 1:
         authors = article.authors[0]
@@ -35,13 +44,17 @@ def article_fields(article: ImportedArticle) -> dict[str, Any]:
         authors = list(article.authors)
     fields: dict[str, Any] = {
         "title": article.title,
-        "date": format_datetime(article.date),
+        "date": format_datetime(article.date) if article.date else None,
+        "updated": format_datetime(article.updated) if article.updated else None,
         "author": authors,
         "category": article.category,
         "tags": list(article.tags) or None,
         "image_caption": article.image_caption,
         "source": article.source,
         "section": article.section,
+        "captured": format_datetime(article.captured) if article.captured else None,
+        "date_source": article.date_source.value if article.date_source else None,
+        "date_precision": None if article.date_has_time else "day",
     }
     fields.update(article.extra)
     return fields
@@ -51,7 +64,8 @@ def article_key(article: ImportedArticle) -> str:
     """What makes two imports the same article: its source URL, else a hash of its content."""
     if article.source:
         return normalize_url(article.source)
-    content = "\n".join((article.title, format_datetime(article.date), article.body))
+    stamp = format_datetime(article.date) if article.date else ""
+    content = "\n".join((article.title, stamp, article.body))
     return "sha256:" + hashlib.sha256(content.encode("utf-8")).hexdigest()[:32]
 
 
@@ -63,13 +77,13 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, parts.netloc.lower(), parts.path.rstrip("/"), query, ""))
 
 
-def render_file(article: ImportedArticle, key: str) -> str:
+def render_file(fields: Mapping[str, Any], body: str, key: str) -> str:
     """The full text of an article file, its digest line last in the front matter."""
-    fields = article_fields(article)
-    fields[KEY_FIELD] = key
-    pristine = dump_front_matter(fields, article.body)
-    fields[DIGEST_FIELD] = _digest(pristine)
-    return dump_front_matter(fields, article.body)
+    stamped = {k: v for k, v in fields.items() if k not in (KEY_FIELD, DIGEST_FIELD)}
+    stamped[KEY_FIELD] = key
+    pristine = dump_front_matter(stamped, body)
+    stamped[DIGEST_FIELD] = _digest(pristine)
+    return dump_front_matter(stamped, body)
 
 
 def is_pristine(text: str) -> bool:
@@ -88,50 +102,107 @@ def _digest(text: str) -> str:
 class ArticleWriter:
     """Writes the articles of one import run under a content directory (or only plans them)."""
 
-    __slots__ = ("_by_key", "_dry_run", "_force", "_into", "_taken", "_this_run")
+    __slots__ = (
+        "_by_key", "_clock", "_dry_run", "_force", "_into", "_planned", "_taken", "_this_run",
+        "_validate",
+    )  # fmt: skip
 
-    def __init__(self, into: Path, *, dry_run: bool = False, force: bool = False) -> None:
+    def __init__(
+        self,
+        into: Path,
+        *,
+        dry_run: bool = False,
+        force: bool = False,
+        validate: Validator | None = None,
+        clock: datetime | None = None,
+    ) -> None:
         self._into = into
         self._dry_run = dry_run
         self._force = force
+        self._validate = validate
+        self._clock = clock
         self._by_key: dict[str, Path] = index_existing(into)
-        self._taken: set[Path] = (
-            {p.resolve() for p in into.rglob("*.md")} if into.is_dir() else set()
-        )
-        self._this_run: dict[str, Path] = {}
+        self._taken: set[Path] = {p.resolve() for p in article_files(into)}
+        self._this_run: set[str] = set()
+        self._planned: dict[Path, str] = {}  # what this run wrote (or, dry, would write)
 
-    def write(self, article: ImportedArticle) -> ImportOutcome:
-        """Write (or plan) one article file; never overwrite a hand edit without force."""
+    def write(
+        self, article: ImportedArticle, fills: Mapping[str, Any] | None = None
+    ) -> ImportOutcome:
+        """Write (or plan) one article file, merged into its earlier import if there is one.
+
+        `fills` are fields to use where neither the article nor its earlier file has one
+        (a category read off the URL, the user's defaults).
+        """
         key = article_key(article)
-        if key in self._this_run:
-            first = self._this_run[key]
-            return ImportOutcome(article.origin, Status.DUPLICATE, str(first), "imported earlier")
         existing = self._by_key.get(key)
-        target = existing or self._new_path(article)
-        self._this_run[key] = target
-        text = render_file(article, key)
+        seen = key in self._this_run
+        self._this_run.add(key)
         if existing is None:
-            return self._commit(article.origin, target, text, Status.IMPORTED)
-        return self._revisit(article.origin, existing, text)
+            fields = {**_present(fills or {}), **_present(article_fields(article))}
+            target = self._new_path(article, fields.get("category"))
+            self._by_key[key] = target
+            return self._commit(article.origin, target, fields, article.body, key, Status.NEW)
+        return self._merge(article, existing, key, fills or {}, seen)
 
-    def _revisit(self, origin: str, path: Path, text: str) -> ImportOutcome:
-        current = path.read_text(encoding="utf-8")
-        if current == text:
-            return ImportOutcome(origin, Status.UNCHANGED, str(path))
+    def _merge(
+        self,
+        article: ImportedArticle,
+        path: Path,
+        key: str,
+        fills: Mapping[str, Any],
+        seen: bool,
+    ) -> ImportOutcome:
+        current = self._planned.get(path) or path.read_text(encoding="utf-8")
         if not is_pristine(current) and not self._force:
-            why = "edited by hand since it was imported; use --force to overwrite"
-            return ImportOutcome(origin, Status.KEPT, str(path), why)
-        return self._commit(origin, path, text, Status.UPDATED)
+            why = "edited by hand since it was imported; use --force to merge into it"
+            return ImportOutcome(article.origin, Status.KEPT, str(path), why)
+        parts = split_front_matter(current, str(path))
+        old = parse_front_matter(parts.yaml_text, str(path))
+        change = TextChange(old.get("title"), parts.body.strip(), article.title, article.body)
+        incoming = article_fields(article)
+        if old.get("source"):  # the same URL (that is how the file was found), maybe respelled
+            incoming["source"] = None
+        fields = merge_fields(old, incoming, _present(fills), change, self._when(article))
+        body = article.body if article.body.strip() else parts.body
+        text = render_file(fields, body, key)
+        if text == current:
+            status = Status.DUPLICATE if seen else Status.UNCHANGED
+            return ImportOutcome(article.origin, status, str(path))
+        if change.changed and not self._dry_run:
+            keep_revision(self._into, path, current, str(old.get("updated") or old.get("date")))
+        return self._commit(article.origin, path, fields, body, key, Status.UPDATED)
 
-    def _commit(self, origin: str, path: Path, text: str, status: Status) -> ImportOutcome:
+    def _when(self, article: ImportedArticle) -> str | None:
+        """When a changed text was seen: the page's update, else its capture, else now."""
+        moment = article.updated or article.captured or self._clock
+        return format_datetime(moment) if moment else None
+
+    def _commit(
+        self,
+        origin: str,
+        path: Path,
+        fields: Mapping[str, Any],
+        body: str,
+        key: str,
+        status: Status,
+    ) -> ImportOutcome:
+        text = render_file(fields, body, key)
+        problem = self._validate(text, path) if self._validate else None
+        if problem is not None:
+            name, message = problem
+            reason = f"{name}: {message}; the build would refuse it"
+            return ImportOutcome(origin, Status.FAILED, str(path), reason, missing=name)
+        self._planned[path] = text
         if not self._dry_run:
             write_atomic(path, text.encode("utf-8"))
         return ImportOutcome(origin, status, str(path))
 
-    def _new_path(self, article: ImportedArticle) -> Path:
+    def _new_path(self, article: ImportedArticle, category: object) -> Path:
         """content/<category>/<yyyy-mm-dd>-<slug>.md, with -2, -3... when the name is taken."""
-        folder = self._into / slugify(article.category) if article.category else self._into
-        stem = f"{article.date:%Y-%m-%d}-{slugify(article.title) or 'artikel'}"
+        folder = self._into / slugify(str(category)) if category else self._into
+        day = f"{article.date:%Y-%m-%d}-" if article.date else ""
+        stem = f"{day}{slugify(article.title) or 'artikel'}"
         candidate = folder / f"{stem}.md"
         n = 1
         while candidate.resolve() in self._taken:
@@ -141,12 +212,39 @@ class ArticleWriter:
         return candidate
 
 
+def _present(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def keep_revision(into: Path, path: Path, text: str, stamp: str) -> Path:
+    """Save a file's text before an import replaces it.
+
+    As `.revisions/<its path>/<its last date>-<digest>.md`: names sort by time, and the
+    same text is kept once.
+    """
+    relative = path.resolve().relative_to(into.resolve()).with_suffix("")
+    when = re.sub(r"[^0-9T+]", "", stamp)[:20] or "undated"
+    target = into / REVISIONS / relative / f"{when}-{_digest(text)}.md"
+    if not target.exists():
+        write_atomic(target, text.encode("utf-8"))
+    return target
+
+
+def article_files(into: Path) -> list[Path]:
+    """The .md files under into, outside hidden folders (the revisions among them)."""
+    if not into.is_dir():
+        return []
+    return sorted(
+        p
+        for p in into.rglob("*.md")
+        if not any(part.startswith(".") for part in p.relative_to(into).parts)
+    )
+
+
 def index_existing(into: Path) -> dict[str, Path]:
     """Map the import key (and normalized source URL) of every article under into to its file."""
     found: dict[str, Path] = {}
-    if not into.is_dir():
-        return found
-    for path in sorted(into.rglob("*.md")):
+    for path in article_files(into):
         try:
             text = path.read_text(encoding="utf-8")
             fields = parse_front_matter(split_front_matter(text, str(path)).yaml_text, str(path))

@@ -54,6 +54,14 @@ def dateline(moment: datetime, language: str) -> str:
     return f"{text} {zone}" if zone else text
 
 
+def day_dateline(moment: datetime, language: str) -> str:
+    """The dateline of a day whose time is unknown: `Selasa, 04 Oktober 2022`."""
+    locale = locale_for(language)
+    day = locale.days["format"]["wide"][moment.weekday()]
+    month = locale.months["format"]["wide"][moment.month]
+    return f"{day}, {moment.day:02d} {month} {moment.year:04d}"
+
+
 @lru_cache(maxsize=131072)
 def short_date(moment: datetime, language: str) -> str:
     """`04 Okt 2022` for listings."""

@@ -96,6 +96,7 @@ def _gettext(translations: NullTranslations) -> dict[str, Any]:
 def _filters(language: str) -> dict[str, Any]:
     return {
         "dateline": lambda d: dates.dateline(d, language),
+        "day_dateline": lambda d: dates.day_dateline(d, language),
         "short_date": lambda d: dates.short_date(d, language),
         "long_date": lambda d: dates.long_date(d, language),
         "month_name": lambda m, y=None: dates.month_name(m, language, y),

@@ -51,15 +51,15 @@ def test_second_import_changes_nothing(tmp_path: Path) -> None:
     first = import_sources([src], content)
     before = _snapshot(content)
     second = import_sources([src], content)
-    assert first.count(Status.IMPORTED) == 2
-    assert second.count(Status.UNCHANGED) == 2 and second.count(Status.IMPORTED) == 0
+    assert first.count(Status.NEW) == 2
+    assert second.count(Status.UNCHANGED) == 2 and second.count(Status.NEW) == 0
     assert _snapshot(content) == before
 
 
 def test_same_article_twice_in_one_run_is_a_duplicate(tmp_path: Path) -> None:
     src = _sources(tmp_path, a=("Judul A", "Isi A."), copy=("Judul A", "Isi A."))
     report = import_sources([src], tmp_path / "content")
-    assert sorted(o.status.value for o in report.outcomes) == ["duplicate", "imported"]
+    assert sorted(o.status.value for o in report.outcomes) == ["duplicate", "new"]
     assert len(list((tmp_path / "content").rglob("*.md"))) == 1
 
 
@@ -76,9 +76,11 @@ def test_dedupe_by_source_url_ignores_tracking_parameters(tmp_path: Path) -> Non
 
     writer = ArticleWriter(tmp_path)
     first = writer.write(article("https://contoh.id/a/?utm_source=x", "Satu."))
-    again = writer.write(article("http://contoh.id/a", "Dua."))
-    assert first.status is Status.IMPORTED
-    assert again.status is Status.DUPLICATE
+    again = writer.write(article("http://contoh.id/a", "Satu."))
+    changed = writer.write(article("https://contoh.id/a", "Dua."))
+    assert first.status is Status.NEW
+    assert again.status is Status.DUPLICATE and again.target == first.target
+    assert changed.status is Status.UPDATED and changed.target == first.target
 
 
 def test_hand_edit_is_kept_unless_forced(tmp_path: Path) -> None:
@@ -126,8 +128,8 @@ def test_dry_run_writes_nothing_and_reports_what_it_would_do(tmp_path: Path) -> 
     src = _sources(tmp_path, a=("Judul A", "Isi A."))
     content = tmp_path / "content"
     report = import_sources([src], content, dry_run=True)
-    assert report.dry_run and report.count(Status.IMPORTED) == 1
-    assert report.summary().startswith("dry run: 1 imported")
+    assert report.dry_run and report.count(Status.NEW) == 1
+    assert report.summary().startswith("dry run: 1 new")
     assert not content.exists()
 
 
@@ -143,7 +145,7 @@ def test_progress_is_reported_per_file(tmp_path: Path) -> None:
 def test_missing_source_is_a_failure_not_a_crash(tmp_path: Path) -> None:
     src = _sources(tmp_path, a=("Judul A", "Isi A."))
     report = import_sources([src, tmp_path / "nope", str(tmp_path / "*.zzz")], tmp_path / "c")
-    assert report.count(Status.IMPORTED) == 1
+    assert report.count(Status.NEW) == 1
     assert report.count(Status.FAILED) == 2
     assert report.exit_code == 2
 
@@ -153,7 +155,7 @@ def test_globs_forced_format_and_output_inside_the_sources(tmp_path: Path) -> No
     (src / "a.txt").rename(src / "a.dump")
     content = src / "content"
     first = import_sources([str(src / "*.dump")], content, fmt="text")
-    assert first.count(Status.IMPORTED) == 1
+    assert first.count(Status.NEW) == 1
     # importing the whole folder again must not read back content/ itself
     again = import_sources([src], content, fmt="text")
     assert [o.status for o in again.outcomes] == [Status.UNCHANGED]
