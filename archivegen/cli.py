@@ -12,7 +12,7 @@ import click
 
 from archivegen import __version__
 from archivegen.build import BuildOptions, build_site
-from archivegen.config import CONFIG_FILE, load_config
+from archivegen.config import CONFIG_FILE, SiteConfig, load_config
 from archivegen.console import (
     BarProgress,
     ServeConsole,
@@ -127,9 +127,7 @@ def build(
 @click.option(
     "--into",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("content"),
-    show_default=True,
-    help="Folder the Markdown articles are written to.",
+    help="Folder the Markdown articles are written to [default: the site's content_dir].",
 )
 @click.option(
     "--format",
@@ -146,43 +144,96 @@ def build(
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="A YAML/JSON file mapping article fields to columns.",
 )
+@click.option(
+    "--set",
+    "defaults",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="A field for articles whose source lacks it, e.g. category=Nasional (repeatable; "
+    "over import.defaults in site.yaml; a category in the source URL comes first).",
+)
+@click.option(
+    "--fallback-date",
+    metavar="mtime|updated|capture|YYYY-MM-DD",
+    help="Date pages whose text, metadata and URL give none: the file's time, the page's "
+    "update or capture time, or a day; such articles say their date is approximate.",
+)
 @click.option("--dry-run", is_flag=True, help="Write nothing; print what would happen.")
-@click.option("--force", is_flag=True, help="Overwrite articles edited by hand since their import.")
+@click.option(
+    "--force", is_flag=True, help="Merge into articles edited by hand since their import."
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The site configuration (import defaults, content_dir) [default: site.yaml, if any].",
+)
 @debug_option
 @reports_errors
 def import_(
     sources: tuple[str, ...],
-    into: Path,
+    into: Path | None,
     fmt: str,
     pairs: tuple[str, ...],
     mapping_file: Path | None,
+    defaults: tuple[str, ...],
+    fallback_date: str | None,
     dry_run: bool,
     force: bool,
+    config_path: Path | None,
     debug: bool,
 ) -> None:
     """Import scraped pages (text dumps, saved HTML, CSV/JSONL) as Markdown articles.
 
     SOURCES are files, folders (searched recursively) or glob patterns. Importing the same
-    source again changes nothing; exit status 2 means some pages were not imported.
+    source again changes nothing; a known article (same source URL) met again is merged
+    into its file, its earlier text kept under .revisions/. Exit status 2 means some pages
+    were not imported: each is listed with its reason, and the summary says how to fix them.
     """
-    from archivegen.importers import ColumnMapping, import_sources, load_mapping
+    from datetime import UTC, datetime
 
+    from archivegen.importers import (
+        ColumnMapping,
+        Fallback,
+        FieldDefaults,
+        ImportSettings,
+        import_sources,
+        load_mapping,
+    )
+
+    config = _import_config(config_path)
     mapping = load_mapping(mapping_file) if mapping_file else ColumnMapping.from_pairs(list(pairs))
+    settings = ImportSettings(
+        defaults=FieldDefaults.from_pairs(defaults, config.imports.defaults if config else None),
+        fallback=Fallback.parse(fallback_date) if fallback_date else None,
+        config=config,
+        clock=datetime.now(UTC),
+    )
+    target = into or (config.content_path if config else Path("content"))
     progress = BarProgress()
     try:
         report = import_sources(
             sources,
-            into,
+            target,
             fmt=fmt,
             dry_run=dry_run,
             force=force,
             mapping=mapping,
+            settings=settings,
             progress=progress.counter("Importing"),
         )
     finally:
         progress.close()
     print_import_report(report, verbose=dry_run)
     sys.exit(report.exit_code)
+
+
+def _import_config(path: Path | None) -> SiteConfig | None:
+    """The site's configuration for an import: the one named, else ./site.yaml if there is one."""
+    if path is not None:
+        return load_config(path)
+    default = Path(CONFIG_FILE)
+    return load_config(default) if default.is_file() else None
 
 
 @main.command()

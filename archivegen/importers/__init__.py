@@ -8,11 +8,13 @@ bad file or row is reported with its reason while the rest import.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from archivegen.errors import ImportError_
+from archivegen.importers.date_evidence import Fallback, settle_date
 from archivegen.importers.dates import ZONES
-from archivegen.importers.html import read_html
+from archivegen.importers.defaults import FieldDefaults, ImportSettings, fills_for
 from archivegen.importers.indosum import is_indosum_record, read_indosum
 from archivegen.importers.model import (
     ImportedArticle,
@@ -37,9 +39,12 @@ from archivegen.importers.writer import ArticleWriter
 
 __all__ = [
     "ColumnMapping",
+    "Fallback",
+    "FieldDefaults",
     "Format",
     "ImportOutcome",
     "ImportReport",
+    "ImportSettings",
     "ImportedArticle",
     "Status",
     "import_sources",
@@ -57,6 +62,7 @@ def import_sources(
     dry_run: bool = False,
     force: bool = False,
     mapping: ColumnMapping | None = None,
+    settings: ImportSettings | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import every article found in sources into `into`; never raises for a bad input file."""
@@ -64,13 +70,44 @@ def import_sources(
     # `archivegen import . --into content/` must not read back the articles it writes
     files = [f for f in files if not f.resolve().is_relative_to(into.resolve())]
     outcomes = [ImportOutcome(str(e.path), Status.FAILED, reason=e.message) for e in missing]
-    writer = ArticleWriter(into, dry_run=dry_run, force=force)
+    mapping = mapping or ColumnMapping()
+    settings = settings or ImportSettings(clock=datetime.now(UTC))
+    writer = ArticleWriter(
+        into, dry_run=dry_run, force=force, validate=settings.validator(), clock=settings.clock
+    )
+    zone = ZONES[mapping.timezone.lower()]
     for done, raw in enumerate(iter_raw_files(files, Format(fmt)), 1):
-        for item in _read_guarded(raw, mapping or ColumnMapping()):
-            outcomes.append(writer.write(item) if isinstance(item, ImportedArticle) else item)
+        for item in _read_guarded(raw, mapping):
+            if isinstance(item, ImportedArticle):
+                item = _land(item, _mtime(raw), settings, writer, zone)
+            outcomes.append(item)
         if progress is not None:
             progress(done, len(files))
     return ImportReport(tuple(outcomes), dry_run=dry_run)
+
+
+def _land(
+    article: ImportedArticle,
+    mtime: datetime | None,
+    settings: ImportSettings,
+    writer: ArticleWriter,
+    zone: tzinfo,
+) -> ImportOutcome:
+    """Date an article from the best evidence, fill what it lacks, and write it."""
+    dated = settle_date(article, settings.fallback, mtime, zone)
+    if isinstance(dated, str):
+        return ImportOutcome(article.origin, Status.FAILED, reason=f"date: {dated}", missing="date")
+    return writer.write(dated, fills_for(dated, settings.defaults))
+
+
+def _mtime(raw: RawFile | ImportOutcome) -> datetime | None:
+    """When the raw file (or the archive holding it) was last modified."""
+    if isinstance(raw, ImportOutcome):
+        return None
+    try:
+        return datetime.fromtimestamp(raw.path.stat().st_mtime, UTC)
+    except OSError:
+        return None
 
 
 def _read_guarded(
@@ -110,6 +147,9 @@ def read_file(raw: RawFile, mapping: ColumnMapping) -> Iterator[ImportedArticle 
         check_not_binary(raw)
         yield from read_csv(raw, mapping)
     else:
+        # trafilatura (and lxml's HTML cleaner) load only for pages that need them
+        from archivegen.importers.html import read_html
+
         text = read_page_text(raw)
         try:
             yield read_html(text, raw.origin, ZONES[mapping.timezone.lower()])

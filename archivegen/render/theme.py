@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 from collections.abc import Iterator
+from importlib.resources import as_file, files
 from pathlib import Path
 
 import rcssmin  # type: ignore[import-untyped]
@@ -10,7 +13,17 @@ import rcssmin  # type: ignore[import-untyped]
 from archivegen.config import SiteConfig
 from archivegen.errors import ConfigError
 
-BUNDLED_THEMES = Path(__file__).resolve().parents[2] / "themes"
+
+def _bundled_themes() -> Path:
+    """The folder of the themes shipped as `archivegen.themes` (top-level themes/ in a checkout)."""
+    # Jinja's FileSystemLoader, the static copy and the watcher need a real folder: as_file gives
+    # the installed one as it is, and would extract a zipped install until the process exits.
+    stack = contextlib.ExitStack()
+    atexit.register(stack.close)
+    return stack.enter_context(as_file(files("archivegen.themes")))
+
+
+BUNDLED_THEMES = _bundled_themes()
 
 
 def theme_dirs(config: SiteConfig) -> list[Path]:
