@@ -1,3 +1,6 @@
 """archivegen: a static site generator for news archives."""
 
-__version__ = "0.1.0"
+from importlib import metadata
+
+# pyproject.toml's [project] version is the one source; the installed metadata carries it.
+__version__ = metadata.version("archivegen")

@@ -61,7 +61,7 @@ config_option = click.option(
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="archivegen")
+@click.version_option(__version__, prog_name="archivegen", message="%(prog)s %(version)s")
 def main() -> None:
     """archivegen: turn scraped news articles into a fast, searchable static archive.
 
@@ -300,9 +300,3 @@ def serve(config_path: Path, port: int, host: str, open_browser: bool, debug: bo
 
     options = ServeOptions(host=host, port=port, open_browser=open_browser)
     serve_site(config_path, options, ServeConsole())
-
-
-@main.command()
-def version() -> None:
-    """Print archivegen's version."""
-    say(f"archivegen {__version__}")

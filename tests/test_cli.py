@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from sitekit import write_article
@@ -20,7 +21,7 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_help_lists_the_commands(tmp_path: Path) -> None:
     result = run("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for command in ("init", "build", "version"):
+    for command in ("init", "import", "build", "check", "--version"):
         assert command in result.stdout
     assert "--drafts" in run("build", "--help", cwd=tmp_path).stdout
 
@@ -60,12 +61,19 @@ def test_config_error_names_line_and_key(tmp_path: Path) -> None:
     assert "site.yaml:2: languag: unknown key (did you mean `language`?)" in result.stderr
 
 
-def test_output_option_and_version(tmp_path: Path) -> None:
+def test_output_option(tmp_path: Path) -> None:
     run("init", "arsip", cwd=tmp_path)
     result = run("build", "--output", str(tmp_path / "elsewhere"), cwd=tmp_path / "arsip")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "elsewhere" / "index.html").is_file()
-    assert run("version", cwd=tmp_path).stdout.startswith("archivegen ")
+
+
+def test_version_is_pyprojects(tmp_path: Path) -> None:
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    expected = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+    result = run("--version", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == f"archivegen {expected}\n"
 
 
 def test_import_then_build(tmp_path: Path) -> None:
@@ -82,7 +90,7 @@ def test_import_then_build(tmp_path: Path) -> None:
     result = run("import", str(seed), str(listing), cwd=site)
     assert result.returncode == 2  # partial: the listing page is refused
     assert "refused:" in result.stderr and "not an article" in result.stderr
-    assert "1 imported, 1 refused" in result.stdout
+    assert "1 new, 1 refused" in result.stdout
     again = run("import", str(seed), cwd=site)
     assert again.returncode == 0 and "1 unchanged" in again.stdout
     built = run("build", cwd=site)
