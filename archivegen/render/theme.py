@@ -17,7 +17,7 @@ from archivegen.errors import ConfigError
 def _bundled_themes() -> Path:
     """The folder of the themes shipped as `archivegen.themes` (top-level themes/ in a checkout)."""
     # Jinja's FileSystemLoader, the static copy and the watcher need a real folder: as_file gives
-    # the installed one as it is, and would extract a zipped install until the process exits.
+    # the installed one as it is; a zipped install it extracts until exit (Python 3.12+ only).
     stack = contextlib.ExitStack()
     atexit.register(stack.close)
     return stack.enter_context(as_file(files("archivegen.themes")))
