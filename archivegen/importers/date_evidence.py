@@ -93,10 +93,11 @@ def split_updated(text: str) -> tuple[str, str]:
 
 
 def date_in_url(url: str | None, zone: tzinfo) -> FoundDate | None:
-    """The date of a URL's path (`/2022/10/04/`, `20221004`), at midnight in zone."""
+    """The date in a URL (`/2022/10/04/`, `20221004`), at midnight in zone."""
     if not url:
         return None
-    path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", url, flags=re.IGNORECASE).split("?")[0]
+    # the path and query (`hl?a=20170309-35097838`), not the host
+    path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", url, flags=re.IGNORECASE).split("#")[0]
     for m in _URL_DATE.finditer(path):
         try:
             day = date(int(m["year"]), int(m["month"]), int(m["day"]))

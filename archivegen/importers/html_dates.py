@@ -16,6 +16,7 @@ from datetime import datetime, time, tzinfo
 from archivegen.importers.date_evidence import (
     FoundDate,
     date_in_text,
+    date_in_url,
     labelled_date,
     plausible,
     updated_in_text,
@@ -61,28 +62,37 @@ def page_dates(
     declared: str | None,
     htmldate: str | None,
     title: str | None,
+    url: str | None,
     zone: tzinfo,
 ) -> PageDates:
     """The dates of a parsed page; `declared` comes from its metadata reader (JSON-LD...)."""
+    text = visible_text(tree)
     updated = _first_iso(_modified_candidates(tree))
+    if updated is None:
+        later = updated_in_text(_window(text, title) or text, zone)
+        updated = later.moment if later else None
     published = _iso(declared) or published_time(tree)
     if published is not None and plausible(_aware(published, zone), None):
         # a naive midnight is a day without a time ("2018-09-25")
         has_time = published.tzinfo is not None or published.time() != time(0)
         return PageDates(published, has_time, updated, None)
     problem = "its metadata date is a placeholder" if published is not None else None
-    day = _date_only(htmldate, zone)
-    if day is not None and plausible(day, None):
-        has_time = bool(htmldate and "T" in htmldate)
-        return PageDates(day, has_time, updated, problem)
-    text = visible_text(tree)
-    found = labelled_date(text, zone) or _under_headline(text, title, zone)
-    if updated is None:
-        later = updated_in_text(_window(text, title) or text, zone)
-        updated = later.moment if later else None
-    if found is not None:
-        return PageDates(found.moment, found.has_time, updated, problem)
+    in_text = labelled_date(text, zone) or _under_headline(text, title, zone)
+    day = _markup_day(htmldate, url, zone)
+    if day is not None and (in_text is None or in_text.moment.date() != day.date()):
+        return PageDates(day, bool(htmldate and "T" in htmldate), updated, problem)
+    if in_text is not None:  # the same day as the markup's, or the only date: with its time
+        return PageDates(in_text.moment, in_text.has_time, updated, problem)
     return PageDates(None, False, updated, problem or "none in the page's metadata or text")
+
+
+def _markup_day(htmldate: str | None, url: str | None, zone: tzinfo) -> datetime | None:
+    """htmldate's reading of the markup, unless it is only the URL's date (that says so)."""
+    day = _date_only(htmldate, zone)
+    if day is None or not plausible(day, None):
+        return None
+    in_url = date_in_url(url, zone)
+    return None if in_url is not None and in_url.moment.date() == day.date() else day
 
 
 def published_time(tree: HtmlElement) -> datetime | None:
