@@ -220,7 +220,8 @@ def _name(info: zipfile.ZipInfo) -> str:
 def _skipped(info: zipfile.ZipInfo) -> bool:
     """Directories and the hidden files archivers add (`__MACOSX/`, `.DS_Store`, `._x`)."""
     parts = [p for p in info.filename.split("/") if p]
-    return info.is_dir() or not parts or parts[0] == "__MACOSX" or parts[-1].startswith(".")
+    hidden = any(p.startswith(".") and p not in (".", "..") for p in parts)  # `..` is refused
+    return info.is_dir() or not parts or parts[0] == "__MACOSX" or hidden
 
 
 def _member_problem(info: zipfile.ZipInfo) -> str | None:
