@@ -169,7 +169,7 @@ class ArticleWriter:
         if text == current:
             status = Status.DUPLICATE if seen else Status.UNCHANGED
             return ImportOutcome(article.origin, status, str(path))
-        if change.changed and not self._dry_run:
+        if (change.changed or _replaces(old, fields)) and not self._dry_run:
             keep_revision(self._into, path, current, str(old.get("updated") or old.get("date")))
         return self._commit(article.origin, path, fields, body, key, Status.UPDATED)
 
@@ -210,6 +210,12 @@ class ArticleWriter:
             candidate = folder / f"{stem}-{n}.md"
         self._taken.add(candidate.resolve())
         return candidate
+
+
+def _replaces(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """True when new gives another value to a field old had (so the old one goes to a revision)."""
+    bookkeeping = (KEY_FIELD, DIGEST_FIELD, "updated")
+    return any(new.get(k) != v for k, v in old.items() if v is not None and k not in bookkeeping)
 
 
 def _present(fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -100,3 +100,15 @@ def test_hand_edited_file_is_kept_and_forced_merge_keeps_the_edit_as_revision(
     assert any(
         "Isi disunting." in p.read_text("utf-8") for p in (content / REVISIONS).rglob("*.md")
     )
+
+
+def test_a_field_given_another_value_keeps_the_old_one_in_a_revision(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    import_sources([_export(tmp_path, "a.csv", FIRST)], content)
+    recategorized = FIRST.replace(",Dunia,", ",Internasional,")
+    report = import_sources([_export(tmp_path, "b.csv", recategorized)], content)
+    assert report.outcomes[0].status is Status.UPDATED
+    assert _front(Path(report.outcomes[0].target or ""))["category"] == "Internasional"
+    revisions = list((content / REVISIONS).rglob("*.md"))
+    assert len(revisions) == 1 and "category: Dunia" in revisions[0].read_text("utf-8")
+    assert "updated" not in _front(Path(report.outcomes[0].target or ""))  # the text is the same
