@@ -135,7 +135,7 @@ def build(
     type=click.Choice(["auto", "text", "html", "csv", "jsonl"]),
     default="auto",
     show_default=True,
-    help="Input format; auto detects it per file.",
+    help="Input format; auto detects it per file (inside .gz and .zip too).",
 )
 @click.option("--map", "pairs", multiple=True, help="CSV/JSONL column mapping, e.g. title=judul.")
 @click.option(
@@ -185,10 +185,11 @@ def import_(
 ) -> None:
     """Import scraped pages (text dumps, saved HTML, CSV/JSONL) as Markdown articles.
 
-    SOURCES are files, folders (searched recursively) or glob patterns. Importing the same
-    source again changes nothing; a known article (same source URL) met again is merged
-    into its file, its earlier text kept under .revisions/. Exit status 2 means some pages
-    were not imported: each is listed with its reason, and the summary says how to fix them.
+    SOURCES are files (also .gz, or .zip archives of them), folders (searched recursively)
+    or glob patterns. Importing the same source again changes nothing; a known article
+    (same source URL) met again is merged into its file, its earlier text kept under
+    .revisions/. Exit status 2 means some pages were not imported: each is listed with its
+    reason, and the summary says how to fix them.
     """
     from datetime import UTC, datetime
 

@@ -155,13 +155,19 @@ def _reasons(origin: str) -> Iterator[None]:
     try:
         yield
     except EOFError as exc:
-        raise ImportError_(f"truncated compressed data ({exc})", path=origin) from None
+        raise ImportError_("truncated compressed data" + _why(exc), path=origin) from None
     except gzip.BadGzipFile as exc:
-        raise ImportError_(f"not valid gzip data ({exc})", path=origin) from None
+        raise ImportError_("not valid gzip data" + _why(exc), path=origin) from None
     except zipfile.BadZipFile as exc:
-        raise ImportError_(f"corrupt zip member ({exc})", path=origin) from None
+        raise ImportError_("corrupt zip member" + _why(exc), path=origin) from None
     except (zlib.error, lzma.LZMAError) as exc:
-        raise ImportError_(f"corrupt compressed data ({exc})", path=origin) from None
+        raise ImportError_("corrupt compressed data" + _why(exc), path=origin) from None
+    except NotImplementedError as exc:  # zipfile: an unsupported method, version or flag
+        raise ImportError_("not supported" + _why(exc), path=origin) from None
+
+
+def _why(exc: BaseException) -> str:
+    return f" ({exc})" if str(exc) else ""
 
 
 def _stream(
@@ -192,8 +198,8 @@ def zip_members(path: Path, forced: Format) -> Iterator[RawFile | ImportOutcome]
     """Each file member of a zip archive with its format, or a failure saying why it is not read."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        reason = f"not a readable zip archive ({getattr(exc, 'strerror', None) or exc})"
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        reason = "not a readable zip archive" + _why(exc)
         yield ImportOutcome(str(path), Status.FAILED, reason=reason)
         return
     with archive:  # open while its members are read; each member stream shares its file
