@@ -40,7 +40,7 @@ _PUBLISHED_LABEL = re.compile(
     r"veröffentlicht|pubblicato|gepubliceerd)\b\s*(?:pada|on|am|le|el|em|op)?\s*:?",
     re.IGNORECASE,
 )
-RELATIVE = re.compile(
+_RELATIVE = re.compile(
     r"(?<!\d)(?P<n>\d{1,3})\s+(?P<unit>detik|menit|jam|hari|minggu|seconds?|secs?|minutes?|"
     r"mins?|hours?|hrs?|days?|weeks?)\s+(?:yang\s+)?(?:lalu|ago)\b",
     re.IGNORECASE,
@@ -70,6 +70,7 @@ class FoundDate:
 
     moment: datetime
     has_time: bool
+    relative: bool = False  # counted back from the capture time ("3 jam yang lalu")
 
 
 def plausible(moment: datetime, captured: datetime | None) -> bool:
@@ -118,9 +119,7 @@ def date_in_text(text: str, zone: tzinfo, captured: datetime | None = None) -> F
     return labelled_date(text, zone, captured) or _first_date(published, zone, captured)
 
 
-def labelled_date(
-    text: str, zone: tzinfo, captured: datetime | None = None
-) -> FoundDate | None:
+def labelled_date(text: str, zone: tzinfo, captured: datetime | None = None) -> FoundDate | None:
     """The date right after a "Published"/"Diterbitkan" label in text, if any."""
     for m in _PUBLISHED_LABEL.finditer(text):
         found = _first_date(text[m.end() : m.end() + 60], zone, captured, anchored=True)
@@ -147,11 +146,11 @@ def _first_date(
         found = _with_clock(day, text[end : end + 40], zone)
         if plausible(found.moment, captured):
             return found
-    relative = RELATIVE.search(text)
+    relative = _RELATIVE.search(text)
     if captured is not None and relative and (not anchored or not text[: relative.start()].strip()):
         unit = relative["unit"].lower().rstrip("s")
         seconds = _UNIT_SECONDS[unit]
-        return FoundDate(captured - timedelta(seconds=int(relative["n"]) * seconds), True)
+        return FoundDate(captured - timedelta(seconds=int(relative["n"]) * seconds), True, True)
     return None
 
 

@@ -89,6 +89,13 @@ def parse_datetime(
         raise DateParseError(f"{text.strip()[:80]!r} is not a real date: {exc}") from None
 
 
+def states_time(text: str, time_text: str = "") -> bool:
+    """True when a date text (or its separate time column) gives a time of day."""
+    found = _find_date(text)
+    rest = found[1] if found else text
+    return bool(_TIME_RE.search(rest) or _TIME_RE.search(time_text))
+
+
 def find_date_span(text: str) -> tuple[int, int] | None:
     """Where the first date (named month, d/m/yyyy or ISO) is in text, or None."""
     spans = [m.span() for rx in (_NAMED, _NUMERIC, _ISO) if (m := rx.search(text))]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, tzinfo
+from datetime import UTC, datetime, time, tzinfo
 
 from archivegen.importers.date_evidence import (
     FoundDate,
@@ -44,6 +44,7 @@ _MODIFIED_XPATHS = (
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 _JSONLD_MODIFIED = re.compile(r'"dateModified"\s*:\s*"([^"]+)"')
 _VISIBLE = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+_SAVED = re.compile(r"saved date:\s*(.+)")
 _AFTER_TITLE = 700  # characters of text under a headline that may hold its dateline
 
 
@@ -55,6 +56,8 @@ class PageDates:
     has_time: bool
     updated: datetime | None
     problem: str | None  # why no publication date was taken
+    captured: datetime | None = None  # when the page was saved, if the page says
+    relative: bool = False  # published was counted back from the capture time
 
 
 def page_dates(
@@ -64,26 +67,40 @@ def page_dates(
     title: str | None,
     url: str | None,
     zone: tzinfo,
+    captured: datetime | None = None,
 ) -> PageDates:
     """The dates of a parsed page; `declared` comes from its metadata reader (JSON-LD...)."""
     text = visible_text(tree)
     updated = _first_iso(_modified_candidates(tree))
     if updated is None:
-        later = updated_in_text(_window(text, title) or text, zone)
+        later = updated_in_text(_window(text, title) or text, zone, captured)
         updated = later.moment if later else None
     published = _iso(declared) or published_time(tree)
-    if published is not None and plausible(_aware(published, zone), None):
+    if published is not None and plausible(_aware(published, zone), captured):
         # a naive midnight is a day without a time ("2018-09-25")
         has_time = published.tzinfo is not None or published.time() != time(0)
-        return PageDates(published, has_time, updated, None)
+        return PageDates(published, has_time, updated, None, captured)
     problem = "its metadata date is a placeholder" if published is not None else None
-    in_text = labelled_date(text, zone) or _under_headline(text, title, zone)
+    in_text = labelled_date(text, zone, captured) or _under_headline(text, title, zone, captured)
     day = _markup_day(htmldate, url, zone)
     if day is not None and (in_text is None or in_text.moment.date() != day.date()):
-        return PageDates(day, bool(htmldate and "T" in htmldate), updated, problem)
+        return PageDates(day, bool(htmldate and "T" in htmldate), updated, problem, captured)
     if in_text is not None:  # the same day as the markup's, or the only date: with its time
-        return PageDates(in_text.moment, in_text.has_time, updated, problem)
-    return PageDates(None, False, updated, problem or "none in the page's metadata or text")
+        return PageDates(
+            in_text.moment, in_text.has_time, updated, problem, captured, in_text.relative
+        )
+    problem = problem or "none in the page's metadata or text"
+    return PageDates(None, False, updated, problem, captured)
+
+
+def saved_at(html: str) -> datetime | None:
+    """When a page was saved, from SingleFile's comment (`saved date: Tue Dec 01 2026 ...`).
+
+    Read from the page's source: the parsed tree has no comments.
+    """
+    m = _SAVED.search(html[:4000])
+    found = date_in_text(m.group(1), UTC) if m else None
+    return found.moment if found and found.has_time else None
 
 
 def _markup_day(htmldate: str | None, url: str | None, zone: tzinfo) -> datetime | None:
@@ -109,9 +126,11 @@ def visible_text(tree: HtmlElement) -> str:
     return " ".join(" ".join(str(t) for t in tree.xpath(_VISIBLE)).split())
 
 
-def _under_headline(text: str, title: str | None, zone: tzinfo) -> FoundDate | None:
+def _under_headline(
+    text: str, title: str | None, zone: tzinfo, captured: datetime | None
+) -> FoundDate | None:
     window = _window(text, title)
-    return date_in_text(window, zone) if window else None
+    return date_in_text(window, zone, captured) if window else None
 
 
 def _window(text: str, title: str | None) -> str | None:

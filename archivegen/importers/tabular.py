@@ -19,9 +19,8 @@ import yaml
 
 from archivegen.errors import ImportError_
 from archivegen.importers.boilerplate import scraped_paragraphs
-from archivegen.importers.date_evidence import RELATIVE as _RELATIVE
-from archivegen.importers.date_evidence import date_in_text, split_updated
-from archivegen.importers.dates import WIB, ZONES, DateParseError, parse_datetime
+from archivegen.importers.date_evidence import FoundDate, date_in_text, split_updated
+from archivegen.importers.dates import WIB, ZONES, DateParseError, parse_datetime, states_time
 from archivegen.importers.markdown import paragraphs_to_markdown
 from archivegen.importers.model import DateSource, ImportedArticle, ImportOutcome, Status
 from archivegen.importers.people import split_authors
@@ -180,7 +179,7 @@ def row_article(
     zone = ZONES.get(mapping.timezone.lower(), WIB)
     captured = _moment(cell("captured"), "", zone)
     published_text, updated_text = split_updated(cell("date"))
-    date, problem = _published(published_text, cell("time"), zone, captured)
+    found, problem = _published(published_text, cell("time"), zone, captured)
     if mapping.date is None:
         problem = "no date column (name it with --map date=COLUMN)"
     if problem and updated_text:
@@ -192,7 +191,7 @@ def row_article(
     site = cell("site_name")
     return ImportedArticle(
         title=title,
-        date=date,
+        date=found.moment if found else None,
         body=paragraphs_to_markdown(paragraphs),
         origin=origin,
         authors=split_authors(_DETIK_DESK.sub("", cell("author"))),
@@ -203,22 +202,25 @@ def row_article(
         extra=(("site_name", site),) if site else (),
         updated=updated,
         captured=captured,
-        date_source=DateSource.RELATIVE if date and _RELATIVE.search(published_text) else None,
+        date_source=DateSource.RELATIVE if found and found.relative else None,
+        date_has_time=found.has_time if found else True,
         date_problem=problem,
     )
 
 
 def _published(
     text: str, time_text: str, zone: tzinfo, captured: datetime | None
-) -> tuple[datetime | None, str | None]:
+) -> tuple[FoundDate | None, str | None]:
     """A row's publication date, or None and why (date_evidence then looks elsewhere)."""
     if not text.strip():
         return None, "the date column is empty"
     try:
-        return parse_datetime(text, time_text=time_text, default_zone=zone), None
+        moment = parse_datetime(text, time_text=time_text, default_zone=zone)
     except DateParseError as exc:
         found = date_in_text(text, zone, captured)  # "2 jam yang lalu", English month names
-        return (found.moment, None) if found else (None, str(exc))
+        return (found, None) if found else (None, str(exc))
+    # a date column without a time ("06 Jun 2025") is a day, not midnight
+    return FoundDate(moment, has_time=states_time(text, time_text)), None
 
 
 def _moment(text: str, time_text: str, zone: tzinfo) -> datetime | None:

@@ -220,3 +220,11 @@ def test_cli_defaults_fallback_and_the_approximate_date_on_the_page(tmp_path: Pa
     assert "tanggal perkiraan: ditetapkan saat impor" in html
     bad = run("import", str(pages), "--set", "date=2020-01-01", cwd=site)
     assert bad.returncode == 1 and "set: date: is read from each source" in bad.stderr
+
+
+def test_a_singlefile_capture_dates_a_relative_dateline(tmp_path: Path) -> None:
+    saved = "<!--\n Page saved with SingleFile\n url: https://contoh.id/a\n saved date: Tue Dec 01 2026 18:49:47 GMT+0700 (Western Indonesia Time)\n-->"
+    html = page("Oleh Budi | 3 jam yang lalu").replace("<html>", "<html>" + saved, 1)
+    text = _import_one(tmp_path, html)
+    assert "date: 2026-12-01T15:49:47+07:00\ndate_source: relative\n" in text
+    assert "captured: 2026-12-01T18:49:47+07:00\n" in text
