@@ -20,7 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from archivegen.importers import Status, import_sources
-from archivegen.importers.writer import is_pristine
+from archivegen.importers.writer import article_files, is_pristine
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,7 +46,7 @@ def choose_indosum(folder: Path, per_category: int) -> list[str]:
 def remove_stale(into: Path, keep: set[Path]) -> int:
     """Delete untouched imported files that this run did not produce."""
     removed = 0
-    for path in into.rglob("*.md"):
+    for path in article_files(into):
         if path.resolve() not in keep and is_pristine(path.read_text(encoding="utf-8")):
             path.unlink()
             removed += 1
