@@ -442,3 +442,17 @@ def test_big_csv_gz_streams_rows(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert count == rows + 1
     assert peak < 8 * _MB
+
+
+def test_members_still_open_after_the_listing_moved_on(tmp_path: Path) -> None:
+    archive = _zip(tmp_path / "a.zip", {"a.txt": TEXT.encode(), "b.csv.gz": _gz(CSV.encode())})
+    raws = list(sources.iter_raw_files([archive], sources.Format.AUTO))  # the archive is closed
+    assert [r.origin for r in raws if isinstance(r, RawFile)] == [
+        f"{archive}!a.txt",
+        f"{archive}!b.csv.gz",
+    ]
+    assert [r.format.value for r in raws if isinstance(r, RawFile)] == ["text", "csv"]
+    for raw in raws:
+        assert isinstance(raw, RawFile)
+        with raw.open() as stream:
+            assert stream.read()
