@@ -76,11 +76,13 @@ def import_sources(
         into, dry_run=dry_run, force=force, validate=settings.validator(), clock=settings.clock
     )
     zone = ZONES[mapping.timezone.lower()]
-    for done, raw in enumerate(iter_raw_files(files, Format(fmt)), 1):
-        for item in _read_guarded(raw, mapping):
-            if isinstance(item, ImportedArticle):
-                item = _land(item, _mtime(raw), settings, writer, zone)
-            outcomes.append(item)
+    for done, path in enumerate(files, 1):  # progress per input file, whatever it holds
+        for raw in iter_raw_files([path], Format(fmt)):
+            for item in _read_guarded(raw, mapping):
+                if isinstance(item, ImportedArticle):
+                    mtime = raw.mtime if isinstance(raw, RawFile) else None
+                    item = _land(item, mtime, settings, writer, zone)
+                outcomes.append(item)
         if progress is not None:
             progress(done, len(files))
     return ImportReport(tuple(outcomes), dry_run=dry_run)
@@ -98,16 +100,6 @@ def _land(
     if isinstance(dated, str):
         return ImportOutcome(article.origin, Status.FAILED, reason=f"date: {dated}", missing="date")
     return writer.write(dated, fills_for(dated, settings.defaults))
-
-
-def _mtime(raw: RawFile | ImportOutcome) -> datetime | None:
-    """When the raw file (or the archive holding it) was last modified."""
-    if isinstance(raw, ImportOutcome):
-        return None
-    try:
-        return datetime.fromtimestamp(raw.path.stat().st_mtime, UTC)
-    except OSError:
-        return None
 
 
 def _read_guarded(

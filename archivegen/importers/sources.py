@@ -20,6 +20,7 @@ import zlib
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -79,6 +80,8 @@ class RawFile:
     origin: str  # for messages: `dump.txt`, `dump.txt.gz`, `export.zip!folder/a.csv`
     name: str  # the inner name, whose suffix tells the format: `a.csv` of `a.csv.gz`
     opener: Callable[[], io.BufferedReader] = field(repr=False, compare=False)
+    # when the file was last written (a zip member's own date, in UTC): --fallback-date mtime
+    mtime: datetime | None = None
 
     @property
     def suffix(self) -> str:
@@ -182,16 +185,29 @@ def _stream(
 
 def plain_file(path: Path) -> RawFile:
     """A file on disk, read as is, or decompressed if its name ends in `.gz`."""
+    mtime = _file_mtime(path)
     if path.suffix.lower() != ".gz":
         return RawFile(
-            path, Format.AUTO, str(path), path.name, lambda: _stream(path.open("rb"), str(path))
+            path,
+            Format.AUTO,
+            str(path),
+            path.name,
+            lambda: _stream(path.open("rb"), str(path)),
+            mtime,
         )
     packed = path.stat().st_size  # the most compressed bytes the stream can consume
 
     def open_gzip() -> io.BufferedReader:
         return _stream(gzip.GzipFile(path, "rb"), str(path), packed)
 
-    return RawFile(path, Format.AUTO, str(path), path.name[: -len(".gz")], open_gzip)
+    return RawFile(path, Format.AUTO, str(path), path.name[: -len(".gz")], open_gzip, mtime)
+
+
+def _file_mtime(path: Path) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError:
+        return None
 
 
 def zip_members(path: Path, forced: Format) -> Iterator[RawFile | ImportOutcome]:
@@ -262,7 +278,16 @@ def _member(
         return _stream(inner, origin, info.compress_size, budget, (member,))
 
     name = PurePosixPath(info.filename).name
-    return RawFile(path, Format.AUTO, origin, name[: -len(".gz")] if gzipped else name, open_member)
+    inner = name[: -len(".gz")] if gzipped else name
+    return RawFile(path, Format.AUTO, origin, inner, open_member, _member_mtime(info))
+
+
+def _member_mtime(info: zipfile.ZipInfo) -> datetime | None:
+    # zip stores local wall time without a zone; UTC is as good a reading as any
+    try:
+        return datetime(*info.date_time, tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def _open_member(archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo) -> zipfile.ZipExtFile:

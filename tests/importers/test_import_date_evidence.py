@@ -228,3 +228,17 @@ def test_a_singlefile_capture_dates_a_relative_dateline(tmp_path: Path) -> None:
     text = _import_one(tmp_path, html)
     assert "date: 2026-12-01T15:49:47+07:00\ndate_source: relative\n" in text
     assert "captured: 2026-12-01T18:49:47+07:00\n" in text
+
+
+def test_mtime_fallback_of_a_zip_member_is_its_own_date(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "pages.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(
+            zipfile.ZipInfo("a/tanpa-tanggal.html", (2019, 5, 6, 7, 8, 10)), page("Oleh Budi")
+        )
+    settings = ImportSettings(defaults=UMUM.defaults, fallback=Fallback.parse("mtime"))
+    report = import_sources([archive], tmp_path / "content", settings=settings)
+    text = Path(report.outcomes[0].target or "").read_text("utf-8")
+    assert "date: 2019-05-06T14:08:10+07:00\ndate_source: mtime\n" in text  # in the import zone
