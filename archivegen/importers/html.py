@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -55,19 +57,11 @@ class HtmlExtract:
 def extract_html(text: str, default_zone: tzinfo = WIB) -> HtmlExtract:
     """Run trafilatura on a page and turn its main text into Markdown."""
     tree = _parse(text)
-    doc = trafilatura.bare_extraction(
-        tree,
-        with_metadata=True,
-        include_formatting=True,
-        include_links=True,
-        include_images=True,
-        include_tables=True,
-        include_comments=False,
-        # dates from markup only: htmldate's extensive search guesses from any number in the text
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
-    if not isinstance(doc, Document) or doc.body is None:
+    doc, body = _main_text(tree)
+    if doc is None or body is None:
         return _empty(tree)
+    if tree.find(".//img") is not None:
+        _add_pictures(body, _extract(tree, with_metadata=False, include_images=True))
     url = safe_url(doc.url) if doc.url else _canonical(tree)
     meta = page_meta(tree)
     title = meta.title or (" ".join(doc.title.split()) if doc.title else None)
@@ -84,10 +78,200 @@ def extract_html(text: str, default_zone: tzinfo = WIB) -> HtmlExtract:
         site_name=meta.site_name or doc.sitename or None,
         url=url,
         image=safe_url(doc.image) if doc.image else None,
-        body=body_to_markdown(doc.body, base_url=url, skip_title=title or ""),
+        body=body_to_markdown(body, base_url=url, skip_title=title or ""),
         # plain text (no links or formatting) shows a listing's teasers and timestamps best
         not_article=listing_reason(tree, lambda: trafilatura.extract(text) or ""),
     )
+
+
+def _main_text(tree: HtmlElement) -> tuple[Document | None, HtmlElement | None]:
+    """The page's metadata and main text: trafilatura's precise extraction, repaired.
+
+    favor_precision drops more boilerplate (related links, captions, promotions) than the
+    default focus, but it also cuts links out of sentences and now and then whole paragraphs
+    of the article: see _repair. When it keeps less than half the default's text it cut into
+    the article itself, and the default's text is the article's.
+    """
+    precise = _extract(tree, with_metadata=True, favor_precision=True)
+    default = _extract(tree, with_metadata=precise is None)
+    meta = precise or default
+    if precise is None or default is None:
+        return meta, meta.body if meta is not None else None
+    if 2 * _length(precise.body) < _length(default.body):
+        return meta, default.body
+    return meta, _repair(precise.body, default.body)
+
+
+def _repair(precise: HtmlElement, default: HtmlElement) -> HtmlElement:
+    """The precise blocks, each replaced by its default twin (precision cuts links out of
+    sentences), with the prose paragraphs and section headings that it dropped put back."""
+    wide = _leaf_blocks(default)
+    wide_words = [_Words(b) for b in wide]
+    pairs = []
+    done = 0  # the default blocks before this one are placed or passed over
+    for block in _leaf_blocks(precise):
+        n = _twin(_Words(block), wide_words, done)
+        pairs.append((block, n))
+        done = done if n is None else n + 1
+    # text precision kept without a twin must not come back a second time from the default
+    alone = Counter(t for b, n in pairs if n is None for t in _Words(b).tokens)
+    out = precise.makeelement("body", {})
+    done = 0
+    for block, n in pairs:
+        if n is None:
+            out.append(copy.deepcopy(block))
+            continue
+        # before the first twin lie the title, standfirst and kicker, which precision drops
+        out.extend(_dropped(wide[done:n], alone, headed=done > 0))
+        out.append(copy.deepcopy(wide[n]))
+        done = n + 1
+    if done:  # after the last twin: the dropped prose that follows it
+        out.extend(_dropped(wide[done:], alone, headed=False))
+    return out
+
+
+_WINDOW = 40  # how far ahead in the default's blocks a twin is looked for
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A block's words, and how many of them are link text."""
+
+    tokens: list[str]
+    in_links: int
+
+    def __init__(self, block: HtmlElement) -> None:
+        object.__setattr__(self, "tokens", _tokens("".join(block.itertext())))
+        links = "".join(t for ref in block.iter("ref") for t in ref.itertext())
+        object.__setattr__(self, "in_links", len(_tokens(links)))
+
+
+def _twin(words: _Words, wide: list[_Words], start: int) -> int | None:
+    """The default block with the same words but for link text precision cut out of it."""
+    tokens = words.tokens
+    if not tokens:
+        return None
+    want = Counter(tokens)
+    for n in range(start, min(len(wide), start + _WINDOW)):
+        have = wide[n].tokens
+        if have == tokens:
+            return n
+        if len(tokens) <= len(have) <= len(tokens) + wide[n].in_links + 2:
+            missing = sum((want - Counter(have)).values())
+            if missing <= 0.1 * len(tokens):
+                return n
+    return None
+
+
+def _dropped(blocks: list[HtmlElement], alone: Counter[str], *, headed: bool) -> list[HtmlElement]:
+    """What precision dropped from a run of default blocks that reads as the article's own:
+    paragraphs of sentences without links, each with the heading just before it, and (when
+    headed: a kept block follows the run) a last section heading."""
+    found: list[HtmlElement] = []
+    for n, block in enumerate(blocks):
+        if not _is_prose(block, alone):
+            continue
+        heading = blocks[n - 1] if n and blocks[n - 1].tag == "head" else None
+        if heading is not None and (not found or found[-1] is not heading):
+            found.append(heading)
+        found.append(block)
+    if headed and blocks and blocks[-1].tag == "head":
+        found.append(blocks[-1])
+    return [copy.deepcopy(b) for b in found]
+
+
+def _is_prose(block: HtmlElement, alone: Counter[str]) -> bool:
+    text = " ".join("".join(block.itertext()).split())
+    tokens = _tokens(text)
+    return (
+        block.tag == "p"
+        and len(text) >= _PROSE_CHARS
+        and text.endswith(_SENTENCE_ENDS)
+        and not block.xpath(".//ref")
+        and sum((Counter(tokens) & alone).values()) < 0.5 * len(tokens)
+    )
+
+
+_PROSE_CHARS = 80
+_SENTENCE_ENDS = tuple('.!?…。！？"”’»')
+_BLOCKS = frozenset({"p", "head", "list", "quote", "code", "table", "graphic"})
+_CJK_OR_WORD = re.compile(
+    r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+"
+)
+
+
+def _leaf_blocks(body: HtmlElement) -> list[HtmlElement]:
+    """The blocks of trafilatura's XML in order, looking into the divs that only group them."""
+    leaves: list[HtmlElement] = []
+    for el in body:
+        if el.tag in ("div", "section") and len(el) and all(c.tag in _BLOCKS for c in el):
+            leaves.extend(_leaf_blocks(el))
+        elif el.tag in _BLOCKS or el.tag in ("div", "section"):
+            leaves.append(el)
+    return leaves
+
+
+def _tokens(text: str) -> list[str]:
+    # a Chinese or Japanese character is a word of its own: that text has no spaces
+    return _CJK_OR_WORD.findall(text.lower())
+
+
+def _add_pictures(body: HtmlElement, pictured: Document | None) -> None:
+    """Put the pictures of an extraction with images into the text, among the same blocks.
+
+    The text comes from extractions without images: with them trafilatura keeps captions,
+    "more/less" toggles and page chrome. Only a picture between two blocks of the text is
+    the article's; the page's lead picture is its `image` field.
+    """
+    if pictured is None:
+        return
+    blocks = _leaf_blocks(body)
+    words = [_Words(b) for b in blocks]
+    pending: list[HtmlElement] = []
+    done = 0
+    for leaf in _leaf_blocks(pictured.body):
+        if leaf.tag == "graphic":
+            pending.append(leaf)
+            continue
+        n = _twin(_Words(leaf), words, done)
+        if n is not None:
+            for picture in pending if done else ():
+                blocks[n].addprevious(_detached(picture))
+            pending, done = [], n + 1
+        pending.extend(leaf.iter("graphic"))  # a picture inside a block comes after its start
+
+
+def _detached(el: HtmlElement) -> HtmlElement:
+    twin = copy.deepcopy(el)
+    twin.tail = None
+    return twin
+
+
+def _extract(
+    tree: HtmlElement,
+    *,
+    with_metadata: bool,
+    favor_precision: bool = False,
+    include_images: bool = False,
+) -> Document | None:
+    doc = trafilatura.bare_extraction(
+        tree,
+        with_metadata=with_metadata,
+        favor_precision=favor_precision,
+        include_formatting=True,
+        include_links=True,
+        include_images=include_images,
+        include_tables=True,
+        include_comments=False,
+        # dates from markup only: htmldate's extensive search guesses from any number in the text
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    return doc if isinstance(doc, Document) and doc.body is not None else None
+
+
+def _length(body: HtmlElement) -> int:
+    # characters, not words: Chinese and Japanese text has no spaces between words
+    return sum(len(run) for run in "".join(body.itertext()).split())
 
 
 def read_html(text: str, origin: str, default_zone: tzinfo = WIB) -> ImportedArticle:

@@ -2,7 +2,8 @@
 
 A listing page shows many headline links, and the text an extractor finds on it is a run of
 teasers (cut with `…`), timestamps (`2 jam lalu`, `07:40 WIB`) or repeated labels. Pages
-that declare themselves articles (JSON-LD Article, `article:published_time`) are trusted.
+that declare themselves articles (JSON-LD Article, `article:published_time`, one schema.org
+Article item in their microdata) are trusted.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}\s*(?:WIB|WITA|WIT)\b", re.IGNORECASE)
+_MICRODATA_ARTICLE = re.compile(r"schema\.org/\w*(?:Article|Posting)$", re.IGNORECASE)
+# a page about one article marks it once, or twice (NewsArticle inside Article); a listing
+# that marks its teasers marks many
+_MAX_MICRODATA_ARTICLES = 2
 _ARTICLE_TYPES = re.compile(
     r'"@type"\s*:\s*\[?\s*"(?:News|Blog|Scholarly|Tech)?(?:Article|Posting|ReportageNewsArticle)"'
 )
@@ -59,7 +64,10 @@ def _declares_article(tree: HtmlElement) -> bool:
     if tree.xpath('//meta[@property="article:published_time"]'):
         return True
     scripts = tree.xpath('//script[@type="application/ld+json"]/text()')
-    return any(_ARTICLE_TYPES.search(str(s)) for s in scripts)
+    if any(_ARTICLE_TYPES.search(str(s)) for s in scripts):
+        return True
+    items = [t for t in tree.xpath("//@itemtype") if _MICRODATA_ARTICLE.search(str(t).strip())]
+    return 0 < len(items) <= _MAX_MICRODATA_ARTICLES
 
 
 def _headline_links(tree: HtmlElement) -> int:

@@ -128,3 +128,71 @@ def test_html_without_date_is_an_error(tmp_path: Path) -> None:
     report = import_sources([page], tmp_path / "c")
     assert report.outcomes[0].status is Status.FAILED
     assert "no publication date" in (report.outcomes[0].reason or "")
+
+
+def _teaser_page(article_items: int) -> str:
+    """A short story beside a dozen headline links, its microdata marking some Article items."""
+    links = "".join(
+        f'<li><a href="/news/{n}">Another headline about something that happened {n}</a></li>'
+        for n in range(12)
+    )
+    marks = "".join(
+        '<div itemscope itemtype="https://schema.org/NewsArticle"></div>'
+        for _ in range(article_items - 1)
+    )
+    return (
+        "<html><head><title>Son of former president stabbed in Berlin</title></head><body>"
+        f'<ul class="related">{links}</ul>{marks}'
+        '<article itemscope itemtype="https://schema.org/NewsArticle">'
+        "<h1>Son of former president stabbed in Berlin</h1>"
+        "<p>The son of a former president was stabbed to death in Berlin on Wednesday, "
+        "and another man was critically injured trying to stop the assailant.</p>"
+        "<p>Police arrested a 57-year-old suspect.</p></article></body></html>"
+    )
+
+
+def test_a_short_story_marked_as_one_article_is_not_a_listing() -> None:
+    assert extract_html(_teaser_page(1)).not_article is None
+    # a listing that marks each of its teasers as an Article is still a listing
+    assert extract_html(_teaser_page(6)).not_article is not None
+
+
+def test_precise_text_gets_back_what_precision_cut_from_the_article() -> None:
+    from lxml import etree
+
+    from archivegen.importers.html import _repair
+
+    precise = etree.fromstring(
+        "<body><p>The minister said in a statement that the ship arrives next year.</p>"
+        "<p>Vietnam is one of the region's most vocal critics of the claims.</p></body>"
+    )
+    default = etree.fromstring(
+        '<body><head rend="h1">Esper accuses China</head><head rend="h2">A standfirst</head>'
+        '<p>The minister said in <ref target="/s">a statement</ref> that the ship arrives next '
+        'year.</p><head rend="h2">The <ref target="#claims">claims</ref></head>'
+        "<p>Vietnam is one of the region's most vocal critics of the claims.</p>"
+        '<p><ref target="/more">Read more: five things we learned</ref></p>'
+        "<p>Esper met several officials and visited the Hanoi prison that once held John McCain.</p>"
+        "</body>"
+    )
+    text = [" ".join("".join(b.itertext()).split()) for b in _repair(precise, default)]
+    assert text == [
+        "The minister said in a statement that the ship arrives next year.",  # link kept
+        "The claims",  # a section heading inside the article
+        "Vietnam is one of the region's most vocal critics of the claims.",
+        "Esper met several officials and visited the Hanoi prison that once held John McCain.",
+    ]  # neither the title and standfirst above the text nor the "read more" link come back
+
+
+def test_pictures_stay_but_captions_and_more_less_toggles_do_not() -> None:
+    page = f"""<html><head><title>Banjir Besar Melanda Jakarta Pagi Ini</title></head><body>
+    <article><h1>Banjir Besar Melanda Jakarta Pagi Ini</h1><p>Paragraf pertama. {FILLER}</p>
+    <figure><img src="/foto/banjir.jpg" alt="Banjir di Jakarta"><figcaption>Warga melintasi
+    banjir. <a href="#">less</a> <a href="#">... more</a> Foto: Antara</figcaption></figure>
+    <p>Paragraf kedua. {FILLER}</p><p>Paragraf ketiga. {FILLER}</p></article></body></html>"""
+    body = extract_html(page).body
+    first, picture, second = body.split("\n\n")[:3]
+    assert first.startswith("Paragraf pertama.") and second.startswith("Paragraf kedua.")
+    assert picture == "![Banjir di Jakarta](</foto/banjir.jpg>)"
+    for caption in ("Warga melintasi", "less", "more", "Foto: Antara"):
+        assert caption not in body
