@@ -6,7 +6,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -26,6 +26,9 @@ from archivegen.console import (
 )
 from archivegen.errors import ArchivegenError
 from archivegen.scaffold import create_site
+
+if TYPE_CHECKING:
+    from archivegen.importers import ImportSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -191,25 +194,11 @@ def import_(
     .revisions/. Exit status 2 means some pages were not imported: each is listed with its
     reason, and the summary says how to fix them.
     """
-    from datetime import UTC, datetime
-
-    from archivegen.importers import (
-        ColumnMapping,
-        Fallback,
-        FieldDefaults,
-        ImportSettings,
-        import_sources,
-        load_mapping,
-    )
+    from archivegen.importers import ColumnMapping, import_sources, load_mapping
 
     config = _import_config(config_path)
     mapping = load_mapping(mapping_file) if mapping_file else ColumnMapping.from_pairs(list(pairs))
-    settings = ImportSettings(
-        defaults=FieldDefaults.from_pairs(defaults, config.imports.defaults if config else None),
-        fallback=Fallback.parse(fallback_date) if fallback_date else None,
-        config=config,
-        clock=datetime.now(UTC),
-    )
+    settings = _import_settings(config, defaults, fallback_date)
     target = into or (config.content_path if config else Path("content"))
     progress = BarProgress()
     try:
@@ -227,6 +216,22 @@ def import_(
         progress.close()
     print_import_report(report, verbose=dry_run)
     sys.exit(report.exit_code)
+
+
+def _import_settings(
+    config: SiteConfig | None, defaults: tuple[str, ...], fallback_date: str | None
+) -> ImportSettings:
+    """What an import fills in: --set over site.yaml's import defaults, the fallback date."""
+    from datetime import UTC, datetime
+
+    from archivegen.importers import Fallback, FieldDefaults, ImportSettings
+
+    return ImportSettings(
+        defaults=FieldDefaults.from_pairs(defaults, config.imports.defaults if config else None),
+        fallback=Fallback.parse(fallback_date) if fallback_date else None,
+        config=config,
+        clock=datetime.now(UTC),
+    )
 
 
 def _import_config(path: Path | None) -> SiteConfig | None:

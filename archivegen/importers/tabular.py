@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, tzinfo
@@ -167,7 +167,7 @@ def _flat(value: object) -> str:
 def row_article(
     row: Mapping[str, str | None], mapping: ColumnMapping, origin: str
 ) -> ImportedArticle | ImportOutcome:
-    """One row into an article; a missing title, date or body makes a failure with its reason."""
+    """One row into an article; a missing title or body makes a failure with its reason."""
 
     def cell(name: str) -> str:
         column = getattr(mapping, name)
@@ -176,6 +176,29 @@ def row_article(
     title = " ".join(cell("title").split())
     if not title:
         return ImportOutcome(origin, Status.FAILED, reason="title: empty")
+    paragraphs = scraped_paragraphs(cell("body"))
+    if not paragraphs:
+        return ImportOutcome(origin, Status.FAILED, reason="body: empty")
+    site = cell("site_name")
+    article = ImportedArticle(
+        title=title,
+        date=None,
+        body=paragraphs_to_markdown(paragraphs),
+        origin=origin,
+        authors=split_authors(_DETIK_DESK.sub("", cell("author"))),
+        category=_category(cell("category"), site),
+        tags=tuple(t.strip() for t in cell("tags").split(",") if t.strip()),
+        image_caption=cell("image_caption") or None,
+        source=cell("source") or None,
+        extra=(("site_name", site),) if site else (),
+    )
+    return _dated(article, cell, mapping)
+
+
+def _dated(
+    article: ImportedArticle, cell: Callable[[str], str], mapping: ColumnMapping
+) -> ImportedArticle:
+    """The row's dates: published (or why not), updated ("Diperbarui ..."), captured."""
     zone = ZONES.get(mapping.timezone.lower(), WIB)
     captured = _moment(cell("captured"), "", zone)
     published_text, updated_text = split_updated(cell("date"))
@@ -185,21 +208,9 @@ def row_article(
     if problem and updated_text:
         problem = f"the date column gives only an update time ({cell('date')!r})"
     updated = _moment(cell("updated") or updated_text, cell("time") if updated_text else "", zone)
-    paragraphs = scraped_paragraphs(cell("body"))
-    if not paragraphs:
-        return ImportOutcome(origin, Status.FAILED, reason="body: empty")
-    site = cell("site_name")
-    return ImportedArticle(
-        title=title,
+    return replace(
+        article,
         date=found.moment if found else None,
-        body=paragraphs_to_markdown(paragraphs),
-        origin=origin,
-        authors=split_authors(_DETIK_DESK.sub("", cell("author"))),
-        category=_category(cell("category"), site),
-        tags=tuple(t.strip() for t in cell("tags").split(",") if t.strip()),
-        image_caption=cell("image_caption") or None,
-        source=cell("source") or None,
-        extra=(("site_name", site),) if site else (),
         updated=updated,
         captured=captured,
         date_source=DateSource.RELATIVE if found and found.relative else None,
