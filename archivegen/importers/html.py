@@ -103,64 +103,68 @@ def _main_text(tree: HtmlElement) -> tuple[Document | None, HtmlElement | None]:
 
 
 def _repair(precise: HtmlElement, default: HtmlElement) -> HtmlElement:
-    """The precise blocks, each replaced by its default twin (precision cuts links out of
-    sentences), with the prose paragraphs and section headings that it dropped put back."""
+    """The precise blocks, each replaced by its default twin (precision cuts words out of
+    sentences around links), with the prose paragraphs and section headings it dropped put
+    back."""
     wide = _leaf_blocks(default)
-    wide_words = [_Words(b) for b in wide]
-    pairs = []
-    done = 0  # the default blocks before this one are placed or passed over
-    for block in _leaf_blocks(precise):
-        n = _twin(_Words(block), wide_words, done)
-        pairs.append((block, n))
-        done = done if n is None else n + 1
+    blocks = _leaf_blocks(precise)
+    runs = _align([_block_tokens(b) for b in blocks], [_block_tokens(b) for b in wide])
     # text precision kept without a twin must not come back a second time from the default
-    alone = Counter(t for b, n in pairs if n is None for t in _Words(b).tokens)
+    alone = Counter(
+        t for run, n in runs if n is None for k in run for t in _block_tokens(blocks[k])
+    )
     out = precise.makeelement("body", {})
     done = 0
-    for block, n in pairs:
-        if n is None:
-            out.append(copy.deepcopy(block))
-            continue
-        # before the first twin lie the title, standfirst and kicker, which precision drops
-        out.extend(_dropped(wide[done:n], alone, headed=done > 0))
-        out.append(copy.deepcopy(wide[n]))
-        done = n + 1
+    for run, n in runs:
+        if n is not None:
+            # before the first twin lie the title, standfirst and kicker, which precision drops
+            out.extend(_dropped(wide[done:n], alone, headed=done > 0))
+            done = n + 1
+        if n is not None and len(run) == 1:
+            out.append(copy.deepcopy(wide[n]))
+        else:  # blocks of their own, or the finer paragraphs of one default block
+            out.extend(copy.deepcopy(blocks[k]) for k in run)
     if done:  # after the last twin: the dropped prose that follows it
         out.extend(_dropped(wide[done:], alone, headed=False))
     return out
 
 
+def _align(blocks: list[list[str]], wide: list[list[str]]) -> list[tuple[list[int], int | None]]:
+    """Runs of precise blocks, each with its default twin (holding the same words, or these
+    and fewer as many again) or None."""
+    runs: list[tuple[list[int], int | None]] = []
+    done = k = 0  # the default blocks before done are placed or passed over
+    while k < len(blocks):
+        n = _container(blocks[k], wide, done)
+        words, j = list(blocks[k]), k + 1
+        # precision may split one default paragraph in two: a run of blocks shares the twin
+        while n is not None and j < len(blocks) and _within(words + blocks[j], wide[n]):
+            words, j = words + blocks[j], j + 1
+        if n is not None and len(wide[n]) <= 2 * len(words):
+            runs.append((list(range(k, j)), n))
+            done = n + 1
+        else:
+            runs.extend(([b], None) for b in range(k, j))
+        k = j
+    return runs
+
+
 _WINDOW = 40  # how far ahead in the default's blocks a twin is looked for
 
 
-@dataclass(frozen=True, slots=True)
-class _Words:
-    """A block's words, and how many of them are link text."""
-
-    tokens: list[str]
-    in_links: int
-
-    def __init__(self, block: HtmlElement) -> None:
-        object.__setattr__(self, "tokens", _tokens("".join(block.itertext())))
-        links = "".join(t for ref in block.iter("ref") for t in ref.itertext())
-        object.__setattr__(self, "in_links", len(_tokens(links)))
-
-
-def _twin(words: _Words, wide: list[_Words], start: int) -> int | None:
-    """The default block with the same words but for link text precision cut out of it."""
-    tokens = words.tokens
+def _container(tokens: list[str], wide: list[list[str]], start: int) -> int | None:
+    """The first default block from start on with the same words, else one holding them."""
     if not tokens:
         return None
-    want = Counter(tokens)
-    for n in range(start, min(len(wide), start + _WINDOW)):
-        have = wide[n].tokens
-        if have == tokens:
-            return n
-        if len(tokens) <= len(have) <= len(tokens) + wide[n].in_links + 2:
-            missing = sum((want - Counter(have)).values())
-            if missing <= 0.1 * len(tokens):
-                return n
-    return None
+    window = range(start, min(len(wide), start + _WINDOW))
+    same = next((n for n in window if wide[n] == tokens), None)
+    return same if same is not None else next((n for n in window if _within(tokens, wide[n])), None)
+
+
+def _within(tokens: list[str], wider: list[str]) -> bool:
+    """Whether all but a tenth of the words are among the wider block's."""
+    missing = sum((Counter(tokens) - Counter(wider)).values())
+    return bool(tokens) and len(tokens) <= len(wider) and missing <= 0.1 * len(tokens)
 
 
 def _dropped(blocks: list[HtmlElement], alone: Counter[str], *, headed: bool) -> list[HtmlElement]:
@@ -211,6 +215,10 @@ def _leaf_blocks(body: HtmlElement) -> list[HtmlElement]:
     return leaves
 
 
+def _block_tokens(block: HtmlElement) -> list[str]:
+    return _tokens("".join(block.itertext()))
+
+
 def _tokens(text: str) -> list[str]:
     # a Chinese or Japanese character is a word of its own: that text has no spaces
     return _CJK_OR_WORD.findall(text.lower())
@@ -226,14 +234,14 @@ def _add_pictures(body: HtmlElement, pictured: Document | None) -> None:
     if pictured is None:
         return
     blocks = _leaf_blocks(body)
-    words = [_Words(b) for b in blocks]
+    words = [_block_tokens(b) for b in blocks]
     pending: list[HtmlElement] = []
     done = 0
     for leaf in _leaf_blocks(pictured.body):
         if leaf.tag == "graphic":
             pending.append(leaf)
             continue
-        n = _twin(_Words(leaf), words, done)
+        n = _container(_block_tokens(leaf), words, done)
         if n is not None:
             for picture in pending if done else ():
                 blocks[n].addprevious(_detached(picture))

@@ -9,6 +9,7 @@ and loses its target.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -23,6 +24,12 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _BREAK = "\x00"  # stands for <lb/> until a line is assembled
 _EMPHASIS = {"#b": "**", "#strong": "**", "#i": "*", "#em": "*", "#t": "`"}
+# emphasis stands as private-use marks until its line is assembled: only then is it known
+# whether CommonMark takes the `**` as emphasis (see _emphasis)
+_OPENS = {"**": "\ue000", "*": "\ue002"}
+_CLOSES = {"**": "\ue001", "*": "\ue003"}
+_MARKS = {**{v: k for k, v in _OPENS.items()}, **{v: k for k, v in _CLOSES.items()}}
+_MARK_CHARS = re.compile("[\ue000-\ue003]")
 
 
 def body_to_markdown(body: XmlElement, base_url: str | None = None, skip_title: str = "") -> str:
@@ -79,7 +86,7 @@ def _is_block(el: XmlElement) -> bool:
 
 def _inline_line(el: XmlElement, base: str | None) -> str:
     """Inline Markdown of an element on one logical line (line breaks become hard breaks)."""
-    lines = [" ".join(part.split()) for part in _inline(el, base).split(_BREAK)]
+    lines = [" ".join(part.split()) for part in _emphasis(_inline(el, base)).split(_BREAK)]
     # a heading or list marker after a hard break would start a block: escape it too
     return "\\\n".join(escape_block_start(line) for line in lines if line)
 
@@ -94,7 +101,7 @@ def _inline(el: XmlElement, base: str | None) -> str:
 
 def _text(run: str | None) -> str:
     # source newlines are only spaces; line breaks come from <lb/> alone
-    return escape_inline(re.sub(r"[\s\x00]+", " ", run)) if run else ""
+    return escape_inline(re.sub(r"[\s\x00]+", " ", _MARK_CHARS.sub("", run))) if run else ""
 
 
 def _inline_child(child: XmlElement, base: str | None) -> str:
@@ -102,18 +109,101 @@ def _inline_child(child: XmlElement, base: str | None) -> str:
     if tag == "lb":
         return _BREAK
     if tag == "ref":
-        label = _inline(child, base).strip()
         url = safe_url(child.get("target"), base)
-        return f"[{label}](<{url}>)" if url and label else label
+        return _wrapped(_inline(child, base), "[", f"](<{url}>)") if url else _inline(child, base)
     if tag == "graphic":
         return _image(child, base) or ""
     if tag == "hi":
         mark = _EMPHASIS.get(str(child.get("rend", "")), "")
-        inner = _inline(child, base).strip()
-        return f"{mark}{inner}{mark}" if inner and mark != "`" else inner
+        if mark not in _OPENS:
+            return _inline(child, base)
+        return _wrapped(_inline(child, base), _OPENS[mark], _CLOSES[mark])
     if tag == "code":
         return _code_span(_plain(child))
     return _inline(child, base)
+
+
+def _wrapped(inner: str, before: str, after: str) -> str:
+    """inner between markup, the spaces at its edges kept outside: `a<b> b</b>` is `a **b**`."""
+    text = inner.strip()
+    if not text.replace(_BREAK, "").strip():
+        return inner  # nothing visible to mark up
+    lead = " " if inner[:1].isspace() else ""
+    trail = " " if inner[-1:].isspace() else ""
+    return f"{lead}{before}{text}{after}{trail}"
+
+
+def _emphasis(text: str) -> str:
+    """The emphasis marks of a line as `*`, `**`, less those CommonMark would show as such.
+
+    A `**` only opens before a letter or after a space or punctuation (`a**"b"**` is not
+    emphasis), and only closes symmetrically; such a pair, and two runs that touch
+    (`<b>a</b><b>b</b>`, one run), lose their marks and keep their text.
+    """
+    pairs, stack = [], []
+    for i, ch in enumerate(text):
+        if ch in _OPENS.values():
+            stack.append(i)
+        elif ch in _CLOSES.values() and stack:
+            pairs.append((stack.pop(), i))
+    dropped: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for start, end in pairs:
+            if start not in dropped and not _takes(text, start, end, dropped):
+                dropped.update((start, end))
+                changed = True
+    kept = {i for pair in pairs for i in pair} - dropped
+    return "".join(
+        _MARKS[ch] if i in kept else ch
+        for i, ch in enumerate(text)
+        if ch not in _MARKS or i in kept
+    )
+
+
+def _takes(text: str, start: int, end: int, dropped: set[int]) -> bool:
+    """Whether CommonMark reads the marks at start and end as one emphasis."""
+    before, first = _around(text, start)
+    last, after = _around(text, end)
+    if _touching(text, end, dropped) or _touching(text, start, dropped, back=True):
+        return False
+    opens = not _space(first) and (not _punct(first) or _space(before) or _punct(before))
+    closes = not _space(last) and (not _punct(last) or _space(after) or _punct(after))
+    return opens and closes
+
+
+def _around(text: str, i: int) -> tuple[str, str]:
+    """The characters before and after the run of marks at i (a space at the line's ends)."""
+    lo = i
+    while lo > 0 and text[lo - 1] in _MARKS:
+        lo -= 1
+    hi = i
+    while hi + 1 < len(text) and text[hi + 1] in _MARKS:
+        hi += 1
+    return (text[lo - 1] if lo else " "), (text[hi + 1] if hi + 1 < len(text) else " ")
+
+
+def _touching(text: str, i: int, dropped: set[int], back: bool = False) -> bool:
+    """A close mark met by an open one (or an open preceded by a close): one run of `*`."""
+    step = -1 if back else 1
+    j = i + step
+    while 0 <= j < len(text) and text[j] in _MARKS:
+        if j not in dropped:
+            kind = _OPENS if not back else _CLOSES
+            if text[j] in kind.values():
+                return True
+        j += step
+    return False
+
+
+def _space(ch: str) -> bool:
+    return ch.isspace() or ch == _BREAK
+
+
+def _punct(ch: str) -> bool:
+    # CommonMark's punctuation: Unicode P and S categories (ASCII symbols such as $ among them)
+    return unicodedata.category(ch)[0] in "PS"
 
 
 def _image(el: XmlElement, base: str | None) -> str | None:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 _BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation
-_ALWAYS = re.compile(r"([`\[])")
+_ALWAYS = re.compile(r"([`\[\]])")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _DOUBLE_TILDE = re.compile(r"~(?=~)")

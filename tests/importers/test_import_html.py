@@ -196,3 +196,54 @@ def test_pictures_stay_but_captions_and_more_less_toggles_do_not() -> None:
     assert picture == "![Banjir di Jakarta](</foto/banjir.jpg>)"
     for caption in ("Warga melintasi", "less", "more", "Foto: Antara"):
         assert caption not in body
+
+
+def _xml_markdown(xml: str) -> str:
+    from lxml import etree
+
+    from archivegen.importers.html_markdown import body_to_markdown
+
+    return body_to_markdown(etree.fromstring(f"<body>{xml}</body>"))
+
+
+def _visible(markdown: str) -> str:
+    """The text a reader sees: the Markdown rendered, its tags taken off."""
+    html = MarkdownIt("commonmark").render(markdown)
+    return re.sub(r"<[^>]+>", "", html).replace("&quot;", '"').replace("&amp;", "&")
+
+
+def test_words_at_link_and_emphasis_edges_stay_apart() -> None:
+    markdown = _xml_markdown(
+        '<p>The company reported<ref target="/w"> WeWork </ref>was sold,'
+        '<hi rend="#b"> cheaply </hi>and <hi rend="#i">quickly </hi>too.</p>'
+    )
+    assert (
+        markdown == "The company reported [WeWork](</w>) was sold, **cheaply** and *quickly* too."
+    )
+    assert (
+        _visible(markdown).strip()
+        == "The company reported WeWork was sold, cheaply and quickly too."
+    )
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        '<p>a<hi rend="#b">"quoted"</hi>b</p>',  # punctuation inside, letters outside
+        '<p>x<hi rend="#b">(1)</hi>, <hi rend="#b">y</hi><hi rend="#b">z</hi></p>',  # touching
+        '<p><hi rend="#b"><ref target="/l">link</ref></hi>s and <hi rend="#b"> </hi>.</p>',
+        '<p>end<hi rend="#strong">.</hi>x <hi rend="#b">a<lb/>b</hi> «<hi rend="#i">q</hi>»</p>',
+        '<p><hi rend="#b">a <hi rend="#i">b</hi></hi><hi rend="#i">c</hi> 2 * 3</p>',
+    ],
+)
+def test_no_literal_emphasis_marks_on_the_page(xml: str) -> None:
+    visible = _visible(_xml_markdown(xml))
+    assert "*" not in visible.replace("2 * 3", ""), visible
+
+
+def test_a_bracket_in_link_text_stays_text() -> None:
+    markdown = _xml_markdown(
+        '<p><ref target="/p">[The Palace: Tale of Jang Noksu] More Reviews</ref> here</p>'
+    )
+    html = MarkdownIt("commonmark").render(markdown)
+    assert '<a href="/p">[The Palace: Tale of Jang Noksu] More Reviews</a> here' in html
