@@ -112,7 +112,7 @@ def bench_readability(folder: Path) -> None:
                 page.name,
                 " ".join((got.title or "").split()) == " ".join((meta.get("title") or "").split()),
                 same_text(got.byline, meta.get("byline")),
-                same_instant(got.published, meta.get("publishedTime")),
+                same_instant(got.dates.published, meta.get("publishedTime")),
                 score,
                 got,
             )
@@ -292,7 +292,7 @@ def _zyte_import(job: tuple[Path, list[str]]) -> dict[str, tuple[str, str]]:
         report = import_sources([pages], into)
         for o in report.outcomes:
             item_id = Path(o.origin).stem
-            if o.target and o.status in (Status.IMPORTED, Status.DUPLICATE):
+            if o.target and o.status in (Status.NEW, Status.DUPLICATE):
                 text = Path(o.target).read_text("utf-8")
                 found[item_id] = ("ok", markdown_text(split_front_matter(text, o.target).body))
             else:

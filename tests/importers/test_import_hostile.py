@@ -26,7 +26,7 @@ def _import_with_good(tmp_path: Path, name: str, data: bytes) -> dict[str, str]:
     (src / name).write_bytes(data)
     report = import_sources([src], tmp_path / "content")
     by_name = {Path(o.origin.split(":")[0]).name: o for o in report.outcomes}
-    assert by_name["good.txt"].status is Status.IMPORTED
+    assert by_name["good.txt"].status is Status.NEW
     assert by_name[name].status is Status.FAILED
     assert report.is_partial and report.exit_code == 2
     return {"reason": by_name[name].reason or "", "origin": by_name[name].origin}

@@ -101,7 +101,7 @@ def test_readability_metadata_rates_meet_the_targets(shared: SharedPath) -> None
         titles += " ".join((got.title or "").split()) == " ".join(meta["title"].split())
         if meta.get("publishedTime"):
             dated += 1
-            dates += same_instant(got.published, meta["publishedTime"])
+            dates += same_instant(got.dates.published, meta["publishedTime"])
         expected = tokens(html_text((page / "expected.html").read_text("utf-8")))
         scores.append(f1(tokens(html_text(md.render(got.body))), expected))
     assert len(pages) == 65

@@ -31,7 +31,7 @@ def _seed_paragraphs(seed: Path) -> list[str]:
 
 def test_seed_imports_exactly(tmp_path: Path, shared: SharedPath) -> None:
     report = import_sources([shared("seed")], tmp_path)
-    assert [o.status for o in report.outcomes] == [Status.IMPORTED]
+    assert [o.status for o in report.outcomes] == [Status.NEW]
     target = Path(report.outcomes[0].target or "")
     assert target.parent == tmp_path / "dunia"
     fields, body = _read(target)
@@ -157,7 +157,7 @@ def test_directory_import_reports_the_dump_without_dateline(tmp_path: Path) -> N
     (src / "bad.txt").write_text(SEED_LIKE.format(dateline=""))
     report = import_sources([src], tmp_path / "content")
     by_name = {Path(o.origin).name: o for o in report.outcomes}
-    assert by_name["good.txt"].status is Status.IMPORTED
+    assert by_name["good.txt"].status is Status.NEW
     assert by_name["bad.txt"].status is Status.FAILED
     assert "no dateline" in (by_name["bad.txt"].reason or "")
     assert report.is_partial and report.exit_code == 2
