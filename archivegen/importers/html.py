@@ -17,7 +17,7 @@ from archivegen.errors import ImportError_
 from archivegen.importers.dates import WIB, DateParseError, parse_datetime
 from archivegen.importers.html_markdown import XmlElement as HtmlElement
 from archivegen.importers.html_markdown import body_to_markdown, safe_url
-from archivegen.importers.html_meta import page_meta
+from archivegen.importers.html_meta import page_meta, split_keywords, squash
 from archivegen.importers.listing import listing_reason
 from archivegen.importers.model import ImportedArticle, NotAnArticle
 from archivegen.importers.people import split_authors
@@ -64,7 +64,7 @@ def extract_html(text: str, default_zone: tzinfo = WIB) -> HtmlExtract:
         _add_pictures(body, _extract(tree, with_metadata=False, include_images=True))
     url = safe_url(doc.url) if doc.url else _canonical(tree)
     meta = page_meta(tree)
-    title = meta.title or (" ".join(doc.title.split()) if doc.title else None)
+    title = meta.title or squash(doc.title)
     byline = meta.byline or doc.author
     return HtmlExtract(
         title=title,
@@ -73,8 +73,8 @@ def extract_html(text: str, default_zone: tzinfo = WIB) -> HtmlExtract:
         published=_iso(meta.published)
         or published_time(tree)
         or _date_only(doc.date, default_zone),
-        categories=tuple(doc.categories or ()),
-        tags=tuple(doc.tags or ()),
+        categories=split_keywords(doc.categories),
+        tags=split_keywords(doc.tags),
         site_name=meta.site_name or doc.sitename or None,
         url=url,
         image=safe_url(doc.image) if doc.image else None,

@@ -2,11 +2,13 @@
 
 Declared metadata wins over guesses from the layout, in this order: schema.org JSON-LD for
 an article, then Dublin Core, Open Graph, Twitter and Parse.ly meta tags, and last the
-document <title> with its site-name part cut off.
+document <title> with its site-name part cut off. Values are HTML-unescaped once more: many
+pages escape their meta values twice (`&amp;rsquo;`), and JSON-LD strings are not HTML.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -51,12 +53,50 @@ def page_meta(tree: HtmlElement) -> PageMeta:
     doc_title = _document_title(tree)
     ld = _jsonld_article(tree, doc_title)
     title = ld.title or _first(values, _TITLE_KEYS + _TITLE_KEYS_2) or clean_title(tree, doc_title)
+    site_name = squash(ld.site_name or values.get("og:site_name"))
+    declared = [ld.title, doc_title, *(values.get(k) for k in _TITLE_KEYS + _TITLE_KEYS_2)]
     return PageMeta(
-        title=_squash(title),
-        byline=_squash(ld.byline or _first(values, _BYLINE_KEYS)),
+        title=without_site_name(squash(title), site_name, [squash(t) for t in declared]),
+        byline=squash(ld.byline or _first(values, _BYLINE_KEYS)),
         published=ld.published or _first(values, ("article:published_time", "parsely-pub-date")),
-        site_name=_squash(ld.site_name or values.get("og:site_name")),
+        site_name=site_name,
     )
+
+
+def without_site_name(
+    title: str | None, site_name: str | None, declared: list[str | None]
+) -> str | None:
+    """The title without a leading or trailing part naming the site ("Story - Site"), when the
+    page declares that shorter title too (its twitter:title, say): many pages mean the site
+    name as part of their og:title, and readers such as Readability keep it."""
+    if not title or not site_name:
+        return title
+    separators = list(_SEPARATOR.finditer(title))
+    if not separators:
+        return title
+    site = _key(site_name)
+    shorter = None
+    if _key(title[separators[-1].end() :]) == site:
+        shorter = title[: separators[-1].start()].strip()
+    elif _key(title[: separators[0].start()]) == site:
+        shorter = title[separators[0].end() :].strip()
+    return shorter if shorter and shorter in declared else title
+
+
+def _key(text: str) -> str:
+    # "The Hill" is "TheHill", "Sportsnet.ca" is "sportsnetca"
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def split_keywords(values: list[str] | None) -> tuple[str, ...]:
+    """Tags or categories as a page gives them, a comma-joined list split into its items."""
+    found: dict[str, str] = {}
+    for value in values or ():
+        for item in re.split(r"\s*[,;]\s*", html.unescape(value)):
+            item = " ".join(item.split())
+            if item and item.lower() not in found:
+                found[item.lower()] = item
+    return tuple(found.values())
 
 
 def _meta_values(tree: HtmlElement) -> dict[str, str]:
@@ -78,8 +118,9 @@ def _first(values: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return next((values[k] for k in keys if values.get(k)), None)
 
 
-def _squash(text: str | None) -> str | None:
-    return " ".join(text.split()) or None if text else None
+def squash(text: str | None) -> str | None:
+    """A meta value as text: entities decoded, whitespace runs one space, None if empty."""
+    return " ".join(html.unescape(text).split()) or None if text else None
 
 
 def _document_title(tree: HtmlElement) -> str:

@@ -8,12 +8,34 @@ import re
 _PARTICLES = frozenset({"bin", "binti", "van", "der", "den", "de", "da", "di", "al", "el"})
 # kept in capitals: academic and military titles, initialisms common in bylines
 _UPPER = frozenset({"ii", "iii", "iv", "sh", "mh", "mm", "se", "st", "phd", "tni", "ri"})
-_SEPARATORS = re.compile(r"\s*(?:,|;|&|\bdan\b|\band\b)\s*", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s*(?:,|;|&|\s\|\s|\bdan\b|\band\b)\s*", re.IGNORECASE)
+# "By TOM KRISHER", "Analysis by Chris Cillizza", "Oleh: Ani"
+_BY = re.compile(r"^(?:(?:analysis|written|text|story|reporting)\s+)?(?:by|oleh)\b:?\s*", re.I)
+# what a byline says of the person, not who they are: "AP National Security Writer"
+_ROLE = re.compile(
+    r"\b(?:writer|reporter|correspondent|editor(?:-at-large)?|columnist|contributor|producer"
+    r"|photographer|analyst|wartawan|redaktur|penulis|kontributor|koresponden|pewarta)s?\b",
+    re.IGNORECASE,
+)
+# a date the page printed after the name: "Jeff Foust Monday, November 18" (not May, June,
+# April or August: those are names too, "Theresa May")
+_DATE_WORDS = re.compile(
+    r"(?:(?:^|\s+)(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january"
+    r"|february|march|july|september|october|november|december|published|updated))+$",
+    re.IGNORECASE,
+)
+# credentials after a name ("Ilana Muhlstein, MS, RDN")
+_CREDENTIAL = re.compile(r"^(?:MS|MA|MD|RN|RD|RDN|LD|PhD|PHD|MBA|MPH|DDS|CPA|JD|CDE|CNS|FACP)\.?$")
 
 
 def split_authors(raw: str) -> tuple[str, ...]:
-    """Split a byline ("A, B dan C") into names, title-cased when they came in capitals."""
-    names = (_clean(part) for part in _SEPARATORS.split(raw))
+    """Split a byline ("A, B dan C") into names, title-cased when they came in capitals.
+
+    A job title ("AP Sports Writer") or a credential ("RDN") beside a name is no author.
+    """
+    parts = [_DATE_WORDS.sub("", _BY.sub("", p.strip())) for p in _SEPARATORS.split(raw)]
+    people = [p for p in parts if p and not _ROLE.search(p) and not _CREDENTIAL.match(p)]
+    names = (_clean(part) for part in (people or parts))
     seen: list[str] = []
     for name in names:
         if name and name not in seen:

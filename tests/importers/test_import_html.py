@@ -247,3 +247,53 @@ def test_a_bracket_in_link_text_stays_text() -> None:
     )
     html = MarkdownIt("commonmark").render(markdown)
     assert '<a href="/p">[The Palace: Tale of Jang Noksu] More Reviews</a> here' in html
+
+
+def _meta_page(head: str) -> str:
+    return f"<html><head>{head}</head><body><article><p>{FILLER}</p></article></body></html>"
+
+
+def test_title_entities_are_decoded_and_a_declared_site_suffix_is_cut() -> None:
+    page = extract_html(
+        _meta_page(
+            '<meta property="og:title" content="Lynn: &amp;#8220;We won&amp;rsquo;t stop&amp;#8221;'
+            ' - Sportsnet.ca"><meta name="twitter:title" content="Lynn: &#8220;We won&rsquo;t'
+            ' stop&#8221;"><meta property="og:site_name" content="Sportsnet.ca">'
+        )
+    )
+    assert page.title == "Lynn: “We won’t stop”"
+    # without a shorter declared title, the site name is the page's own choice (Readability)
+    page = extract_html(
+        _meta_page(
+            '<meta property="og:title" content="Story of the day - Breitbart">'
+            '<meta property="og:site_name" content="Breitbart">'
+        )
+    )
+    assert page.title == "Story of the day - Breitbart"
+
+
+def test_a_comma_joined_keyword_list_is_many_tags() -> None:
+    page = extract_html(
+        _meta_page(
+            '<title>Story of the day</title><meta name="keywords" '
+            'content="Hong Kong,Protest, Asia Pacific;China, protest">'
+        )
+    )
+    assert page.tags == ("Hong Kong", "Protest", "Asia Pacific", "China")
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("By ROBERT BURNS, AP National Security Writer", ("Robert Burns",)),
+        ("Analysis by Chris Cillizza, CNN Editor-at-large", ("Chris Cillizza",)),
+        ("Ilana Muhlstein, MS, RDN", ("Ilana Muhlstein",)),
+        ("Jeff Foust Monday, November", ("Jeff Foust",)),
+        ("Theresa May dan BUDI SANTOSO", ("Theresa May", "Budi Santoso")),
+        ("HNN Staff", ("HNN Staff",)),  # the only byline stays, even as a desk's name
+    ],
+)
+def test_job_titles_and_credentials_are_no_authors(byline: str, authors: tuple[str, ...]) -> None:
+    from archivegen.importers.people import split_authors
+
+    assert split_authors(byline) == authors
