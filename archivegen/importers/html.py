@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -14,27 +13,14 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from archivegen.errors import ImportError_
-from archivegen.importers.dates import WIB, DateParseError, parse_datetime
+from archivegen.importers.dates import WIB
+from archivegen.importers.html_dates import PageDates, page_dates, saved_at
 from archivegen.importers.html_markdown import XmlElement as HtmlElement
 from archivegen.importers.html_markdown import body_to_markdown, safe_url
 from archivegen.importers.html_meta import page_meta, split_keywords, squash
 from archivegen.importers.listing import listing_reason
-from archivegen.importers.model import ImportedArticle, NotAnArticle
+from archivegen.importers.model import DateSource, ImportedArticle, NotAnArticle
 from archivegen.importers.people import split_authors
-
-# where pages state their publication instant, most reliable first
-_PUBLISHED_XPATHS = (
-    '//meta[@property="article:published_time"]/@content',
-    '//meta[@property="og:article:published_time"]/@content',
-    '//meta[@itemprop="datePublished"]/@content',
-    '//*[@itemprop="datePublished"]/@datetime',
-    '//meta[@name="parsely-pub-date"]/@content',
-    '//meta[@name="sailthru.date"]/@content',
-    '//meta[@name="pubdate" or @name="publishdate" or @name="publish-date"]/@content',
-    '//meta[@name="DC.date.issued" or @name="dcterms.created" or @name="date"]/@content',
-    "//time[@pubdate]/@datetime",
-)
-_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +30,7 @@ class HtmlExtract:
     title: str | None
     byline: str | None  # as the page prints it
     authors: tuple[str, ...]
-    published: datetime | None
+    dates: PageDates
     categories: tuple[str, ...]
     tags: tuple[str, ...]
     site_name: str | None
@@ -70,9 +56,7 @@ def extract_html(text: str, default_zone: tzinfo = WIB) -> HtmlExtract:
         title=title,
         byline=byline,
         authors=split_authors(byline.replace(";", ",")) if byline else (),
-        published=_iso(meta.published)
-        or published_time(tree)
-        or _date_only(doc.date, default_zone),
+        dates=page_dates(tree, meta.published, doc.date, title, url, default_zone, saved_at(text)),
         categories=split_keywords(doc.categories),
         tags=split_keywords(doc.tags),
         site_name=meta.site_name or doc.sitename or None,
@@ -283,7 +267,7 @@ def _length(body: HtmlElement) -> int:
 
 
 def read_html(text: str, origin: str, default_zone: tzinfo = WIB) -> ImportedArticle:
-    """One saved page into an article; listing pages are refused, a missing date is an error."""
+    """One saved page into an article; listing pages are refused; the date may be missing."""
     page = extract_html(text, default_zone)
     if page.not_article:
         raise NotAnArticle(
@@ -293,15 +277,10 @@ def read_html(text: str, origin: str, default_zone: tzinfo = WIB) -> ImportedArt
         raise ImportError_("no article text found on the page", path=origin)
     if not page.title:
         raise ImportError_("no title found on the page", path=origin, field="title")
-    if page.published is None:
-        raise ImportError_("no publication date found on the page", path=origin, field="date")
     extra = [(k, v) for k, v in (("site_name", page.site_name), ("image", page.image)) if v]
-    published = page.published
-    if published.tzinfo is None:  # the page gave a local time without offset
-        published = published.replace(tzinfo=default_zone)
     return ImportedArticle(
         title=page.title,
-        date=published,
+        date=_aware(page.dates.published, default_zone),
         body=page.body,
         origin=origin,
         authors=page.authors,
@@ -309,51 +288,19 @@ def read_html(text: str, origin: str, default_zone: tzinfo = WIB) -> ImportedArt
         tags=page.tags,
         source=page.url,
         extra=tuple(extra),
+        updated=_aware(page.dates.updated, default_zone),
+        captured=page.dates.captured,
+        date_source=DateSource.RELATIVE if page.dates.relative else None,
+        date_has_time=page.dates.has_time,
+        date_problem=page.dates.problem,
     )
 
 
-def published_time(tree: HtmlElement) -> datetime | None:
-    """The publication instant the page declares in its metadata, if any."""
-    candidates = [str(v) for xp in _PUBLISHED_XPATHS for v in tree.xpath(xp)]
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        candidates.extend(_JSONLD_DATE.findall(str(script)))
-    candidates.extend(_parsely_dates(tree))
-    for value in candidates:
-        moment = _iso(value.strip())
-        if moment is not None:
-            return moment
-    return None
-
-
-def _iso(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment  # may be naive: the page gave no offset, and the benchmark compares as given
-
-
-def _parsely_dates(tree: HtmlElement) -> list[str]:
-    found = []
-    for raw in tree.xpath('//meta[@name="parsely-page"]/@content'):
-        try:
-            data = json.loads(str(raw))
-        except json.JSONDecodeError:
-            continue
-        if isinstance(data, dict) and isinstance(data.get("pub_date"), str):
-            found.append(data["pub_date"])
-    return found
-
-
-def _date_only(value: str | None, zone: tzinfo) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return parse_datetime(value, default_zone=zone)
-    except DateParseError:
-        return None
+def _aware(moment: datetime | None, zone: tzinfo) -> datetime | None:
+    """A page's local time without offset is taken in the import's zone."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=zone)
 
 
 def _parse(text: str) -> HtmlElement:
@@ -377,7 +324,7 @@ def _empty(tree: HtmlElement) -> HtmlExtract:
         title=meta.title,
         byline=meta.byline,
         authors=(),
-        published=_iso(meta.published),
+        dates=page_dates(tree, meta.published, None, meta.title, None, WIB),
         categories=(),
         tags=(),
         site_name=meta.site_name,
