@@ -59,7 +59,9 @@ _NAMED_ZONES = {
 _CLOCK = re.compile(
     r"^[\s,|•·–—-]*(?:(?:at|um|à|a\s+las|pukul|jam|kl\.?|om)\s+)?"
     r"(?P<hour>\d{1,2})[:.h](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
-    r"\s*(?P<ampm>[ap]\.?\s?m\.?)?\s*(?:(?P<zone>WITA|WIB|WIT|UTC|GMT|Z|EST|EDT|PST|PDT|CEST|CET|JST|KST)\b)?(?P<offset>[+-]\d{1,2}(?::?\d{2})?)?",
+    r"\s*(?P<ampm>[ap]\.?\s?m\.?)?\s*"
+    rf"(?:(?P<zone>WITA|WIB|WIT|UTC|GMT|Z|{'|'.join(_NAMED_ZONES)})\b)?"
+    r"(?P<offset>[+-]\d{1,2}(?::?\d{2})?)?",
     re.IGNORECASE,
 )
 
@@ -75,11 +77,10 @@ class FoundDate:
 
 def plausible(moment: datetime, captured: datetime | None) -> bool:
     """False for placeholder dates and for dates after the page was captured."""
-    if moment.year < _FIRST_PLAUSIBLE_YEAR:
+    if moment.year < _FIRST_PLAUSIBLE_YEAR or moment.date() == _EPOCH:
         return False
-    day = moment.astimezone(UTC).date() if moment.tzinfo else moment.date()
-    if abs((day - _EPOCH).days) <= 1 and moment.time() in (time(0), time(7), time(8)):
-        return False  # 1970-01-01T00:00Z, shown in any zone: a zero timestamp
+    if moment.tzinfo is not None and moment.astimezone(UTC).date() == _EPOCH:
+        return False  # a zero timestamp shown in a zone west of UTC (1969-12-31T19:00-05:00)
     if captured is not None and moment.tzinfo is not None:
         return moment <= captured + timedelta(minutes=10)  # clock skew, no more
     return True
@@ -181,7 +182,7 @@ def _with_clock(day: date, after: str, zone: tzinfo) -> FoundDate:
         hour = hour % 12 + (12 if m["ampm"].lower().startswith("p") else 0)
     if hour > 23 or minute > 59:
         return FoundDate(datetime.combine(day, time(0), zone), has_time=False)
-    second = int(m["second"] or 0) if int(m["second"] or 0) < 60 else 0
+    second = min(int(m["second"] or 0), 59)  # a leap second ("23:59:60") as the one before
     return FoundDate(datetime.combine(day, time(hour, minute, second), _zone(m, zone)), True)
 
 

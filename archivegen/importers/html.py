@@ -6,7 +6,7 @@ import copy
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
 import trafilatura
 from trafilatura.settings import Document
@@ -280,7 +280,7 @@ def read_html(text: str, origin: str, default_zone: tzinfo = WIB) -> ImportedArt
     extra = [(k, v) for k, v in (("site_name", page.site_name), ("image", page.image)) if v]
     return ImportedArticle(
         title=page.title,
-        date=_aware(page.dates.published, default_zone),
+        date=page.dates.published,
         body=page.body,
         origin=origin,
         authors=page.authors,
@@ -288,19 +288,12 @@ def read_html(text: str, origin: str, default_zone: tzinfo = WIB) -> ImportedArt
         tags=page.tags,
         source=page.url,
         extra=tuple(extra),
-        updated=_aware(page.dates.updated, default_zone),
+        updated=page.dates.updated,
         captured=page.dates.captured,
         date_source=DateSource.RELATIVE if page.dates.relative else None,
         date_has_time=page.dates.has_time,
         date_problem=page.dates.problem,
     )
-
-
-def _aware(moment: datetime | None, zone: tzinfo) -> datetime | None:
-    """A page's local time without offset is taken in the import's zone."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=zone)
 
 
 def _parse(text: str) -> HtmlElement:

@@ -50,7 +50,7 @@ _AFTER_TITLE = 700  # characters of text under a headline that may hold its date
 
 @dataclass(frozen=True, slots=True)
 class PageDates:
-    """A page's publication and update dates; published is naive if the page gave no offset."""
+    """A page's publication and update dates, aware (a local time without offset takes the zone)."""
 
     published: datetime | None
     has_time: bool
@@ -71,14 +71,15 @@ def page_dates(
 ) -> PageDates:
     """The dates of a parsed page; `declared` comes from its metadata reader (JSON-LD...)."""
     text = visible_text(tree)
-    updated = _first_iso(_modified_candidates(tree))
+    updated = _aware(_first_iso(_modified_candidates(tree)), zone)
     if updated is None:
         later = updated_in_text(_window(text, title) or text, zone, captured)
         updated = later.moment if later else None
-    published = _iso(declared) or published_time(tree)
-    if published is not None and plausible(_aware(published, zone), captured):
+    stated = _iso(declared) or published_time(tree)
+    published = _aware(stated, zone)
+    if stated is not None and published is not None and plausible(published, captured):
         # a naive midnight is a day without a time ("2018-09-25")
-        has_time = published.tzinfo is not None or published.time() != time(0)
+        has_time = stated.tzinfo is not None or stated.time() != time(0)
         return PageDates(published, has_time, updated, None, captured)
     problem = "its metadata date is a placeholder" if published is not None else None
     in_text = labelled_date(text, zone, captured) or _under_headline(text, title, zone, captured)
@@ -169,8 +170,11 @@ def _iso(value: str | None) -> datetime | None:
         return None
 
 
-def _aware(moment: datetime, zone: tzinfo) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+def _aware(moment: datetime | None, zone: tzinfo) -> datetime | None:
+    """A page's local time without offset is taken in the import's zone."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=zone)
 
 
 def _parsely_dates(tree: HtmlElement) -> list[str]:

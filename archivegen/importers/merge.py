@@ -44,7 +44,7 @@ def merge_fields(
     """The front matter after a re-import: fills < old fields < the fields incoming carries."""
     merged: dict[str, Any] = {**fills, **{k: v for k, v in old.items() if v is not None}}
     merged.update({k: v for k, v in incoming.items() if v is not None and k not in DATE_FIELDS})
-    if incoming.get("date") and rank(incoming.get("date_source")) <= rank(old.get("date_source")):
+    if incoming.get("date") and _rank(incoming.get("date_source")) <= _rank(old.get("date_source")):
         for name in DATE_FIELDS:
             merged[name] = incoming.get(name)  # None drops a source the new date does not have
     if change.changed and not incoming.get("updated") and when:
@@ -52,7 +52,7 @@ def merge_fields(
     return {k: v for k, v in merged.items() if v is not None}
 
 
-def rank(date_source: object) -> int:
+def _rank(date_source: object) -> int:
     """How good a `date_source` is as evidence: 0 for the page's own date, more for guesses."""
     return _RANK.get(date_source, _WORST)
 

@@ -164,14 +164,13 @@ class ArticleWriter:
         if old.get("source"):  # the same URL (that is how the file was found), maybe respelled
             incoming["source"] = None
         fields = merge_fields(old, incoming, _present(fills), change, self._when(article))
-        body = article.body if article.body.strip() else parts.body
-        text = render_file(fields, body, key)
+        text = render_file(fields, article.body, key)
         if text == current:
             status = Status.DUPLICATE if seen else Status.UNCHANGED
             return ImportOutcome(article.origin, status, str(path))
         if (change.changed or _replaces(old, fields)) and not self._dry_run:
             keep_revision(self._into, path, current, str(old.get("updated") or old.get("date")))
-        return self._commit(article.origin, path, fields, body, key, Status.UPDATED)
+        return self._commit(article.origin, path, fields, article.body, key, Status.UPDATED)
 
     def _when(self, article: ImportedArticle) -> str | None:
         """When a changed text was seen: the page's update, else its capture, else now."""
