@@ -46,10 +46,7 @@ def _format_offset(offset: timedelta) -> str:
 @lru_cache(maxsize=131072)
 def dateline(moment: datetime, language: str) -> str:
     """Day, date and time in the article's own zone, as a newspaper prints it."""
-    locale = locale_for(language)
-    day = locale.days["format"]["wide"][moment.weekday()]
-    month = locale.months["format"]["wide"][moment.month]
-    text = f"{day}, {moment.day:02d} {month} {moment.year:04d} | {moment:%H:%M}"
+    text = f"{day_dateline(moment, language)} | {moment:%H:%M}"
     zone = zone_label(moment, language)
     return f"{text} {zone}" if zone else text
 
