@@ -141,8 +141,8 @@ class ArticleWriter:
         if existing is None:
             fields = {**_present(fills or {}), **_present(article_fields(article))}
             target = self._new_path(article, fields.get("category"))
-            self._by_key[key] = target
-            return self._commit(article.origin, target, fields, article.body, key, Status.NEW)
+            text = render_file(fields, article.body, key)
+            return self._commit(article.origin, target, text, key, Status.NEW)
         return self._merge(article, existing, key, fills or {}, seen)
 
     def _merge(
@@ -168,9 +168,9 @@ class ArticleWriter:
         if text == current:
             status = Status.DUPLICATE if seen else Status.UNCHANGED
             return ImportOutcome(article.origin, status, str(path))
-        if (change.changed or _replaces(old, fields)) and not self._dry_run:
-            keep_revision(self._into, path, current, str(old.get("updated") or old.get("date")))
-        return self._commit(article.origin, path, fields, article.body, key, Status.UPDATED)
+        keep = change.changed or _replaces(old, fields)
+        revision = (current, str(old.get("updated") or old.get("date"))) if keep else None
+        return self._commit(article.origin, path, text, key, Status.UPDATED, revision)
 
     def _when(self, article: ImportedArticle) -> str | None:
         """When a changed text was seen: the page's update, else its capture, else now."""
@@ -181,19 +181,22 @@ class ArticleWriter:
         self,
         origin: str,
         path: Path,
-        fields: Mapping[str, Any],
-        body: str,
+        text: str,
         key: str,
         status: Status,
+        revision: tuple[str, str] | None = None,
     ) -> ImportOutcome:
-        text = render_file(fields, body, key)
+        """Write text to path if the build would take it; `revision` is the text it replaces."""
         problem = self._validate(text, path) if self._validate else None
         if problem is not None:
             name, message = problem
             reason = f"{name}: {message}; the build would refuse it"
             return ImportOutcome(origin, Status.FAILED, str(path), reason, missing=name)
+        self._by_key[key] = path  # only now: a refused article has no file to merge into
         self._planned[path] = text
         if not self._dry_run:
+            if revision is not None:
+                keep_revision(self._into, path, *revision)
             write_atomic(path, text.encode("utf-8"))
         return ImportOutcome(origin, status, str(path))
 

@@ -112,3 +112,12 @@ def test_a_field_given_another_value_keeps_the_old_one_in_a_revision(tmp_path: P
     revisions = list((content / REVISIONS).rglob("*.md"))
     assert len(revisions) == 1 and "category: Dunia" in revisions[0].read_text("utf-8")
     assert "updated" not in _front(Path(report.outcomes[0].target or ""))  # the text is the same
+
+
+def test_a_refused_article_met_again_with_its_category_is_written(tmp_path: Path) -> None:
+    url = "https://contoh.id/read/2024/01/01/1/judul"  # names no section
+    rows = "url,judul,tanggal,isi,kategori\n" + url + ",Judul,01/01/2024 10:00,Isi.,\n"
+    rows += url + ",Judul,01/01/2024 10:00,Isi.,Dunia\n"
+    report = import_sources([_export(tmp_path, "a.csv", rows)], tmp_path / "content")
+    assert [o.status for o in report.outcomes] == [Status.FAILED, Status.NEW]
+    assert _front(Path(report.outcomes[1].target or ""))["category"] == "Dunia"
