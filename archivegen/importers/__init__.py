@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from archivegen.errors import ImportError_
+from archivegen.errors import ArchivegenError, ImportError_
 from archivegen.importers.date_evidence import Fallback, settle_date
 from archivegen.importers.dates import ZONES
 from archivegen.importers.defaults import FieldDefaults, ImportSettings, fills_for
@@ -99,7 +99,13 @@ def _land(
     dated = settle_date(article, settings.fallback, mtime, zone)
     if isinstance(dated, str):
         return ImportOutcome(article.origin, Status.FAILED, reason=f"date: {dated}", missing="date")
-    return writer.write(dated, fills_for(dated, settings.defaults))
+    try:
+        return writer.write(dated, fills_for(dated, settings.defaults))
+    except OSError as exc:  # a read-only folder, a full disk, a file removed meanwhile
+        reason = f"cannot write: {exc.strerror or exc} ({exc.filename or 'the article file'})"
+        return ImportOutcome(article.origin, Status.FAILED, reason=reason)
+    except ArchivegenError as exc:  # an earlier import's file that no longer parses
+        return ImportOutcome(article.origin, Status.FAILED, reason=str(exc))
 
 
 def _read_guarded(

@@ -159,3 +159,13 @@ def test_globs_forced_format_and_output_inside_the_sources(tmp_path: Path) -> No
     # importing the whole folder again must not read back content/ itself
     again = import_sources([src], content, fmt="text")
     assert [o.status for o in again.outcomes] == [Status.UNCHANGED]
+
+
+def test_an_unwritable_folder_is_a_failure_not_a_crash(tmp_path: Path) -> None:
+    src = _sources(tmp_path, a=("Judul A", "Isi A."), b=("Judul B", "Isi B."))
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "dunia").write_text("a file where the category folder goes", "utf-8")
+    report = import_sources([src], content)
+    assert [o.status for o in report.outcomes] == [Status.FAILED, Status.FAILED]
+    assert all("cannot write" in (o.reason or "") for o in report.outcomes)
