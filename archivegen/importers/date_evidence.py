@@ -36,8 +36,10 @@ _UPDATED_LABEL = re.compile(
     re.IGNORECASE,
 )
 _PUBLISHED_LABEL = re.compile(
-    r"\b(?:diterbitkan|dipublikasikan|terbit|published|posted|publicado|publié|"
-    r"veröffentlicht|pubblicato|gepubliceerd)\b\s*(?:pada|on|am|le|el|em|op)?\s*:?",
+    r"\b(?:diterbitkan|dipublikasikan|terbit|published|posted|publicado|publicada|publié|"
+    r"publiée|veröffentlicht|publiziert|erschienen|pubblicato|gepubliceerd|publicerad|"
+    r"publisert|udgivet|opublikowano|publicat|yayınlandı|опубликовано)\b"
+    r"\s*(?:pada|on|am|le|el|em|op|den|dnia|в)?\s*:?",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(

@@ -147,6 +147,14 @@ def _import_one(tmp_path: Path, html: str, **kwargs: object) -> str:
     return Path(report.outcomes[0].target or "").read_text("utf-8")
 
 
+def test_a_labelled_date_above_the_headline_dates_the_page(tmp_path: Path) -> None:
+    html = page("").replace(
+        "<h1>", "<p>Von Moritz Bachmann publiziert am 25. September 2018</p><h1>", 1
+    )
+    text = _import_one(tmp_path, html)
+    assert "date: 2018-09-25T00:00:00+07:00\ndate_precision: day\n" in text
+
+
 def test_a_date_printed_under_the_headline_dates_the_page(tmp_path: Path) -> None:
     # the header's "today" (1 Desember 2026) comes before the headline: it is not the date
     text = _import_one(tmp_path, page("Oleh Budi, 25. September 2018"))
