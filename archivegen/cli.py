@@ -161,6 +161,11 @@ def build(
     help="Date pages whose text, metadata and URL give none: the file's time, the page's "
     "update or capture time, or a day; such articles say their date is approximate.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes to extract saved pages with [default: one per core].",
+)
 @click.option("--dry-run", is_flag=True, help="Write nothing; print what would happen.")
 @click.option(
     "--force", is_flag=True, help="Merge into articles edited by hand since their import."
@@ -181,6 +186,7 @@ def import_(
     mapping_file: Path | None,
     defaults: tuple[str, ...],
     fallback_date: str | None,
+    workers: int | None,
     dry_run: bool,
     force: bool,
     config_path: Path | None,
@@ -211,6 +217,7 @@ def import_(
             mapping=mapping,
             settings=settings,
             progress=progress.counter("Importing"),
+            workers=workers,
         )
     finally:
         progress.close()
