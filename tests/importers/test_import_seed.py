@@ -161,3 +161,26 @@ def test_directory_import_reports_the_dump_without_dateline(tmp_path: Path) -> N
     assert by_name["bad.txt"].status is Status.FAILED
     assert "no dateline" in (by_name["bad.txt"].reason or "")
     assert report.is_partial and report.exit_code == 2
+
+
+def test_text_dumps_and_csv_import_without_trafilatura(tmp_path: Path) -> None:
+    # a user without lxml's HTML cleaner (an old pip) can still import dumps and exports
+    import subprocess
+    import sys
+
+    export = tmp_path / "export.csv"
+    export.write_text("judul,tanggal,isi,kategori\nJudul,01/01/2024 10:00,Isi.,Dunia\n", "utf-8")
+    dump = tmp_path / "dump.txt"
+    dump.write_text(
+        "Berita\n\nDunia\n\nJudul Dua\n\nSELASA, 04 OKTOBER 2022 | 18:23 WIB | LAPORAN: ANI\n\nIsi.\n",
+        "utf-8",
+    )
+    script = (
+        "import sys; from pathlib import Path; from archivegen.importers import import_sources; "
+        f"r = import_sources([Path({str(export)!r}), Path({str(dump)!r})], Path({str(tmp_path / 'c')!r})); "
+        "print(r.summary(), sorted(m for m in ('trafilatura', 'lxml', 'justext') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "2 new []", result.stderr
