@@ -31,12 +31,14 @@ _GENERIC = frozenset(
         "posts", "story", "stories", "detail", "details", "view", "index", "content", "id",
         "en", "www", "web", "blog", "baca", "tag", "tags", "page", "search", "home", "beranda",
         "mobile", "static", "cdn", "img", "images", "portal", "beta", "www2", "amp-story",
-        "index.php", "cgi-bin", "terkini", "latest", "nasional-news",
+        "index.php", "cgi-bin", "terkini", "latest", "nasional-news", "wiki", "about", "entry",
+        "entries", "item", "items", "node", "pages", "html", "media",
     }
 )  # fmt: skip
 _SECOND_LEVEL = frozenset({"co", "or", "ac", "go", "com", "net", "org", "web", "sch", "my",
                            "gov", "edu", "ne", "mil", "biz"})  # fmt: skip
 _SECTION = re.compile(r"^[a-z][a-z0-9-]{2,29}$")
+_LOCALE = re.compile(r"^[a-z]{2}[-_][a-z]{2,4}$")  # /en-us/, /pt-br/: a language, no section
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +87,9 @@ def category_from_url(url: str | None) -> str | None:
     if parts.scheme not in ("http", "https"):
         return None
     segments = [s for s in parts.path.lower().split("/") if s]
-    if len(segments) >= 2 and _SECTION.match(segments[0]) and segments[0] not in _GENERIC:
-        return _title(segments[0])
+    first = segments[0] if segments else ""
+    if len(segments) >= 2 and _names_section(first) and not _LOCALE.match(first):
+        return _title(first)
     label = _subdomain(parts.hostname or "")
     return _title(label) if label else None
 
@@ -97,7 +100,11 @@ def _subdomain(host: str) -> str | None:
     if len(labels) <= suffix:
         return None
     label = labels[0]
-    return label if _SECTION.match(label) and label not in _GENERIC else None
+    return label if _names_section(label) else None
+
+
+def _names_section(word: str) -> bool:
+    return bool(_SECTION.match(word)) and word not in _GENERIC
 
 
 def _section_category(section: str | None) -> str | None:

@@ -110,6 +110,9 @@ def test_dates_in_urls(url: str, expected: str | None) -> None:
         ("https://www.kompas.co.id/judul", None),
         ("https://contoh.id/judul-saja", None),
         ("javascript:alert(1)", None),
+        ("https://www.liputan6.com/oto/read/6055023/judul", "Oto"),
+        ("https://www.mozilla.org/en-US/firefox/desktop/customize/", None),
+        ("https://en.wikipedia.org/wiki/Mozilla", None),
     ],
 )
 def test_categories_named_by_urls(url: str, category: str | None) -> None:
