@@ -47,7 +47,8 @@ def extract_html(text: str, default_zone: tzinfo = WIB) -> HtmlExtract:
     if doc is None or body is None:
         return _empty(tree)
     if tree.find(".//img") is not None:
-        _add_pictures(body, _extract(tree, with_metadata=False, include_images=True))
+        # this pass only places pictures among the paragraphs: no fallback extractors
+        _add_pictures(body, _extract(tree, with_metadata=False, include_images=True, fast=True))
     url = safe_url(doc.url) if doc.url else _canonical(tree)
     meta = page_meta(tree)
     title = meta.title or squash(doc.title)
@@ -245,9 +246,11 @@ def _extract(
     with_metadata: bool,
     favor_precision: bool = False,
     include_images: bool = False,
+    fast: bool = False,
 ) -> Document | None:
     doc = trafilatura.bare_extraction(
         tree,
+        fast=fast,
         with_metadata=with_metadata,
         favor_precision=favor_precision,
         include_formatting=True,
