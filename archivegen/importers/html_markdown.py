@@ -140,6 +140,8 @@ def _emphasis(text: str) -> str:
     emphasis), and only closes symmetrically; such a pair, and two runs that touch
     (`<b>a</b><b>b</b>`, one run), lose their marks and keep their text.
     """
+    if _MARK_CHARS.search(text) is None:  # most paragraphs have no emphasis at all
+        return text
     pairs, stack = [], []
     for i, ch in enumerate(text):
         if ch in _OPENS.values():
