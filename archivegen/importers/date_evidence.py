@@ -62,7 +62,7 @@ _CLOCK = re.compile(
     r"^[\s,|•·–—-]*(?:(?:at|um|à|a\s+las|pukul|jam|kl\.?|om)\s+)?"
     r"(?P<hour>\d{1,2})[:.h](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
     r"\s*(?P<ampm>[ap]\.?\s?m\.?)?\s*"
-    rf"(?:(?P<zone>WITA|WIB|WIT|UTC|GMT|Z|{'|'.join(_NAMED_ZONES)})\b)?"
+    rf"(?:(?P<zone>{'|'.join(sorted([*ZONES, *_NAMED_ZONES], key=len, reverse=True))})\b)?"
     r"(?P<offset>[+-]\d{1,2}(?::?\d{2})?)?",
     re.IGNORECASE,
 )
