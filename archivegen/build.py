@@ -37,7 +37,8 @@ from archivegen.output.cache import (
     load_cache,
     load_state,
 )
-from archivegen.output.site import StagedOutput, check_output_dir, manifest_file_digest
+from archivegen.output.manifest import manifest_file_digest
+from archivegen.output.staging import StagedOutput, check_output_dir
 from archivegen.pipeline.inputs import BuildInputs, code_digest, config_digest, scan_inputs
 from archivegen.pipeline.load import load_changed
 from archivegen.pipeline.render import RenderRun, render_jobs

@@ -158,6 +158,18 @@ class _NullSink:
     def write(self, relative: str, data: bytes) -> bool:
         return True
 
+    def write_file(self, relative: str, path: Path) -> bool:
+        return True
+
+    def can_keep(self, relative: str, digest: str) -> bool:
+        return False
+
+    def keep(self, relative: str) -> bool:
+        return False
+
+    def scratch(self, label: str) -> Path:
+        return Path(tempfile.mkdtemp(prefix=f"archivegen-{label}-"))
+
 
 def index_size(folder: Path, figures: Figures) -> None:
     """All of pagefind/, and the part a search downloads from (no UI bundles)."""

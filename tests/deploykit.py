@@ -27,7 +27,7 @@ from archivegen.build import build_site
 from archivegen.config import load_config
 from archivegen.deploy import DeployOptions, DeployReport, deploy_site
 from archivegen.deploy.plan import DeployPlan
-from archivegen.output.site import read_manifest
+from archivegen.output.manifest import read_manifest
 
 EDITED = "filler/artikel-002.md"
 REMOVED = "filler/artikel-004.md"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from archivegen.content.frontmatter import field_lines, parse_front_matter, spli
 from archivegen.content.markdown import render_markdown
 from archivegen.content.model import Article
 from archivegen.content.slug import is_safe_slug, slugify
+from archivegen.digest import digest
 from archivegen.errors import ArchivegenError, ContentError
 
 KNOWN_FIELDS = {
@@ -124,7 +124,7 @@ def render_body(path: Path, config: SiteConfig) -> tuple[str, str]:
     text = decode(path.read_bytes(), shown)
     body = split_front_matter(text, shown).body
     html, _ = render_markdown(body, allow_html=config.markdown.allow_html)
-    return html, _text_hash(text)
+    return html, digest(text.encode())
 
 
 def decode(data: bytes, shown: str) -> str:
@@ -163,7 +163,7 @@ def parse_article(
         source_path=shown,
         body_html=body_html,
         excerpt=excerpt,
-        content_hash=_text_hash(text),
+        content_hash=digest(text.encode()),
         **article_fields,
     )
     return LoadedArticle(article, (), fields.assumed_timezone)
@@ -286,10 +286,6 @@ class _FieldReader:
                 continue
             good.append(item)
         return tuple(good)
-
-
-def _text_hash(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _display_path(path: Path, root: Path) -> str:

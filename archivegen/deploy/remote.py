@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from archivegen.digest import digest
 from archivegen.errors import DeployError
-from archivegen.output.site import MANIFEST, content_hash, read_manifest
+from archivegen.output.manifest import MANIFEST, read_manifest
 
 REMOTE_MANIFEST = ".archivegen-deploy.json"
 REMOTE_MANIFEST_VERSION = 1
@@ -92,7 +93,7 @@ class LocalSite:
             target = self.extras_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-            self.files[relative] = LocalFile(content_hash(data), len(data))
+            self.files[relative] = LocalFile(digest(data), len(data))
             self._extras.add(relative)
 
     def path(self, relative: str) -> Path:
@@ -106,7 +107,7 @@ class LocalSite:
             data = self.path(relative).read_bytes()
         except OSError as exc:
             raise DeployError(f"cannot read {relative}: {exc}; rebuild the site") from None
-        if content_hash(data) != self.files[relative].hash:
+        if digest(data) != self.files[relative].hash:
             raise DeployError(
                 f"{relative} changed since the build (its hash differs from the build "
                 "manifest); run `archivegen build` again before deploying",
@@ -130,7 +131,7 @@ def open_local_site(output: Path) -> Iterator[LocalSite]:
             path=output,
         )
     files: dict[str, LocalFile] = {}
-    for relative, digest in hashes.items():
+    for relative, file_digest in hashes.items():
         if not is_deployable(relative):
             continue
         try:
@@ -140,7 +141,7 @@ def open_local_site(output: Path) -> Iterator[LocalSite]:
                 f"{relative} is in the build manifest but missing; run `archivegen build` again",
                 path=output,
             ) from None
-        files[relative] = LocalFile(digest, size)
+        files[relative] = LocalFile(file_digest, size)
     with tempfile.TemporaryDirectory(prefix="archivegen-deploy-") as scratch:
         yield LocalSite(output, files, Path(scratch))
 

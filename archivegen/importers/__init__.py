@@ -23,6 +23,7 @@ from archivegen.importers.model import (
     NotAnArticle,
     Status,
 )
+from archivegen.importers.rmol_amp import read_rmol_amp
 from archivegen.importers.rmol_read import looks_like_rmol_read, read_rmol_read
 from archivegen.importers.sources import (
     Format,
@@ -34,7 +35,6 @@ from archivegen.importers.sources import (
     read_page_text,
 )
 from archivegen.importers.tabular import ColumnMapping, load_mapping, read_csv, read_jsonl
-from archivegen.importers.text import read_rmol_amp
 from archivegen.importers.writer import ArticleWriter
 from archivegen.pipeline.workers import default_workers, map_chunks
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # headings of the lists a news page shows after the article (rmol: Populer, UPDATE, ...)
 _CHROME_MARKERS = frozenset(
@@ -106,3 +107,24 @@ def _continues(previous: str, line: str) -> bool:
         return True
     last_word = previous.split()[-1]
     return previous.endswith(_OPEN_END) or last_word[:1].islower()
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A non-blank line of a raw page, stripped, with its 1-based number."""
+
+    number: int
+    text: str
+
+
+def nonblank_lines(text: str) -> list[Line]:
+    """The stripped non-blank lines of text, numbered as in the file."""
+    return [Line(i, s.strip()) for i, s in enumerate(text.splitlines(), 1) if s.strip()]
+
+
+def until_chrome(lines: list[Line]) -> list[Line]:
+    """The lines before the first page-chrome heading (`Populer`, `UPDATE`, ...)."""
+    for i, line in enumerate(lines):
+        if is_chrome_marker(line.text):
+            return lines[:i]
+    return lines

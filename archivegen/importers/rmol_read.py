@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 from archivegen.errors import ImportError_
+from archivegen.importers.boilerplate import Line, nonblank_lines, until_chrome
 from archivegen.importers.dates import DAYS, DateParseError, parse_datetime
 from archivegen.importers.markdown import paragraphs_to_markdown
 from archivegen.importers.model import ImportedArticle
 from archivegen.importers.people import split_authors
-from archivegen.importers.text import Line, nonblank_lines, until_chrome
 
 _BYLINE = re.compile(r"^LAPORAN\s*:\s*(?P<by>.*)$", re.IGNORECASE)
 _DATELINE = re.compile(

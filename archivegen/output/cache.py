@@ -15,7 +15,6 @@ delta that does not match its base makes the whole cache unreadable, never half-
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import pickle
@@ -25,9 +24,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archivegen import __version__
-from archivegen.content.loader import LoadedArticle
+from archivegen.content.loader import FileStamp, LoadedArticle
+from archivegen.digest import digest, hasher
 from archivegen.output.atomic import open_atomic
-from archivegen.output.site import content_hash
 
 CACHE_DIR = ".archivegen"
 CACHE_FILE = "build-cache.pickle"
@@ -35,8 +34,6 @@ DELTA_FILE = "build-cache-delta.pickle"
 STATE_FILE = "build-state.pickle"
 FORMAT = f"archivegen {__version__} cache 2 / python {sys.version_info[:2]}"
 DELTA_SHARE = 0.2  # a delta larger than this share of the entries: write a new base
-
-FileStamp = tuple[int, int]  # (size, mtime_ns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +65,7 @@ class CacheBase:
 
 def cache_folder(root: Path, output: Path) -> Path:
     """The cache of one output folder: two configs building elsewhere never share one."""
-    return root / CACHE_DIR / content_hash(str(output.resolve()).encode())[:12]
+    return root / CACHE_DIR / digest(str(output.resolve()).encode())[:12]
 
 
 def cache_path(root: Path, output: Path) -> Path:
@@ -121,8 +118,7 @@ def _load_checked(path: Path) -> object:
         if pickle.load(stream) != FORMAT:
             return None
         body = memoryview(data)[stream.tell() : len(data) - TRAILER]
-        digest = hashlib.blake2b(body, digest_size=16).hexdigest()
-        if digest.encode() != data[-TRAILER:]:  # a torn or corrupted file
+        if digest(body).encode() != data[-TRAILER:]:  # a torn or corrupted file
             return None
         return pickle.loads(body)
     except Exception:  # any unreadable cache is simply not used
@@ -134,7 +130,7 @@ class _HashingWriter(io.RawIOBase):
 
     def __init__(self, handle: BinaryIO) -> None:
         self.handle = handle
-        self.hash = hashlib.blake2b(digest_size=16)
+        self.hash = hasher()
 
     def writable(self) -> bool:
         return True

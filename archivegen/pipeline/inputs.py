@@ -11,7 +11,7 @@ from pathlib import Path
 from archivegen import __version__
 from archivegen.config import SiteConfig
 from archivegen.content.loader import FileStamp, scan_article_files
-from archivegen.render.fingerprint import digest
+from archivegen.digest import digest_parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +51,13 @@ def _inputs(
     tail: tuple[bytes, ...],
     lines: list[bytes],
 ) -> BuildInputs:
-    return BuildInputs(articles, digest(*head, b"\n".join(lines), *tail), (head, tail), lines)
+    return BuildInputs(articles, digest_parts(*head, b"\n".join(lines), *tail), (head, tail), lines)
 
 
 def config_digest(config: SiteConfig, theme: list[Path]) -> str:
     """What every page depends on besides templates: config, theme catalogs, archivegen itself."""
     catalogs = [p.read_bytes() for t in theme for p in sorted(t.glob("locale/*/LC_MESSAGES/*.po"))]
-    return digest(code_digest().encode(), pickle.dumps(config, protocol=5), *catalogs)
+    return digest_parts(code_digest().encode(), pickle.dumps(config, protocol=5), *catalogs)
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +70,7 @@ def code_digest() -> str:
     """
     package = Path(__file__).resolve().parents[1]
     stamps = [_stamp_line(path, stamp) for path, stamp in _walk(package) if path.suffix == ".py"]
-    return digest(__version__.encode(), *stamps)
+    return digest_parts(__version__.encode(), *stamps)
 
 
 def _stamp_line(path: Path | str, stamp: FileStamp) -> bytes:

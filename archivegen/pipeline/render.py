@@ -11,14 +11,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from archivegen.config import SiteConfig
 from archivegen.content.loader import render_body
 from archivegen.errors import ContentError
 from archivegen.graph.model import ArticlePage, Page
 from archivegen.graph.urls import output_path
-from archivegen.output.site import StagedOutput, content_hash
+from archivegen.output.staging import Staged, StagedOutput, StagingArea
 from archivegen.pipeline.workers import WorkerPool, can_fork
 from archivegen.render.fingerprint import Fingerprinter
 from archivegen.render.renderer import Renderer
@@ -41,8 +40,7 @@ class RenderPlan:
 @dataclass(frozen=True, slots=True)
 class _WorkerContext:
     renderer: Renderer
-    staging: Path
-    out: StagedOutput
+    area: StagingArea
     config: SiteConfig
 
 
@@ -70,7 +68,7 @@ class RenderRun:
         on_done: Callable[[int], None],
     ) -> None:
         self.pages, self.out, self.on_done = pages, out, on_done
-        self._context = _WorkerContext(renderer, out.staging, out, config)
+        self._context = _WorkerContext(renderer, out.area, config)
         self._workers = workers if can_fork() else 1
         self._pool = WorkerPool(_render_pages, self._context, pages, self._workers)
         self._jobs: tuple[list[int], list[int]] = ([], [])  # (article pages, others) to render
@@ -153,7 +151,7 @@ class RenderRun:
             self.on_done(count)
 
 
-def _render_pages(context: _WorkerContext, pages: Sequence[Page]) -> list[tuple[str, str, bool]]:
+def _render_pages(context: _WorkerContext, pages: Sequence[Page]) -> list[Staged]:
     return _render_chunk(context, [(output_path(page.url), page) for page in pages])
 
 
@@ -161,12 +159,12 @@ def render_jobs(
     jobs: Sequence[tuple[str, Page]], renderer: Renderer, out: StagedOutput, config: SiteConfig
 ) -> None:
     """Render a few jobs in this process (a preview's edit) and record them in the output."""
-    _record(out, _render_chunk(_WorkerContext(renderer, out.staging, out, config), jobs))
+    _record(out, _render_chunk(_WorkerContext(renderer, out.area, config), jobs))
 
 
-def _record(out: StagedOutput, results: list[tuple[str, str, bool]]) -> None:
-    for relative, digest, staged in results:
-        out.record(relative, digest, staged)
+def _record(out: StagedOutput, results: list[Staged]) -> None:
+    for staged in results:
+        out.record(staged)
 
 
 def chunk_size(jobs: int, workers: int) -> int:
@@ -193,19 +191,10 @@ def with_body(page: ArticlePage, config: SiteConfig) -> ArticlePage:
     return dataclasses.replace(page, article=dataclasses.replace(article, body_html=body_html))
 
 
-def _render_chunk(
-    context: _WorkerContext, jobs: Sequence[tuple[str, Page]]
-) -> list[tuple[str, str, bool]]:
+def _render_chunk(context: _WorkerContext, jobs: Sequence[tuple[str, Page]]) -> list[Staged]:
     results = []
     for relative, page in jobs:
         if isinstance(page, ArticlePage) and not page.article.body_html:
             page = with_body(page, context.config)
-        data = context.renderer.render(page)
-        digest = content_hash(data)
-        staged = not context.out.is_current(relative, digest)
-        if staged:
-            target = context.staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        results.append((relative, digest, staged))
+        results.append(context.area.stage(relative, context.renderer.render(page)))
     return results

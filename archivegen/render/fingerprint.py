@@ -8,7 +8,6 @@ three is a safe cache key: equal fingerprints mean equal bytes. A change we cann
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +16,7 @@ from jinja2 import meta
 
 from archivegen import __version__
 from archivegen.content.model import Article
+from archivegen.digest import digest_parts, hasher
 from archivegen.graph.model import (
     ArticlePage,
     Entry,
@@ -28,15 +28,6 @@ from archivegen.graph.model import (
     SitemapPage,
     Term,
 )
-
-
-def digest(*parts: bytes) -> str:
-    """A short, fast, collision-resistant digest of some bytes."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part)
-        h.update(b"\x00")
-    return h.hexdigest()
 
 
 def template_digests(
@@ -59,7 +50,7 @@ def template_digests(
     for name in env.list_templates():
         source, _, _ = loader.get_source(env, name)
         sources[name] = source
-        key = digest(name.encode(), source.encode())
+        key = digest_parts(name.encode(), source.encode())
         keys.add(key)
         if key not in known:
             known[key] = _references(env, source)
@@ -67,7 +58,7 @@ def template_digests(
         found[name] = None if named is None else set(named)
     for stale in set(known) - keys:
         del known[stale]
-    everything = digest(*(f"{n}\n{s}".encode() for n, s in sorted(sources.items())))
+    everything = digest_parts(*(f"{n}\n{s}".encode() for n, s in sorted(sources.items())))
     return {name: _closure_digest(name, sources, found, everything) for name in sources}
 
 
@@ -98,7 +89,7 @@ def _closure_digest(
         if refs is None:
             return everything
         stack.extend(refs)
-    return digest(*(f"{n}\n{sources.get(n, '')}".encode() for n in sorted(seen)))
+    return digest_parts(*(f"{n}\n{sources.get(n, '')}".encode() for n in sorted(seen)))
 
 
 class Fingerprinter:
@@ -123,7 +114,7 @@ class Fingerprinter:
         started = self._started.get(page.template)
         if started is None:
             template = self.templates.get(page.template, "") if page.template else ""
-            started = self._started[page.template] = hashlib.blake2b(digest_size=16)
+            started = self._started[page.template] = hasher()
             started.update(self.salt + b"\x00" + template.encode() + b"\x00")
         # the page itself is never shared: serialized, hashed and forgotten (memoizing
         # every page's bytes would hold the whole site in memory)
@@ -175,7 +166,7 @@ def _entry(fingerprinter: Fingerprinter, record: Entry) -> bytes:
         (record.title, record.url, repr(record.date), record.excerpt, record.image_caption or "")
     )
     value = text.encode() + fingerprinter._record(record.category) + authors
-    return b"\x1eE" + hashlib.blake2b(value, digest_size=16).digest() + b"\x1d"
+    return b"\x1eE" + hasher(value).digest() + b"\x1d"
 
 
 def _sitemap(_: Fingerprinter, record: SitemapPage) -> bytes:
@@ -261,4 +252,4 @@ def _field_names(record: object) -> tuple[str, ...]:
 
 def render_salt(site: SiteInfo, config_digest: str) -> str:
     """What every page depends on besides itself: archivegen, the config, the site info."""
-    return digest(__version__.encode(), config_digest.encode(), repr(site).encode())
+    return digest_parts(__version__.encode(), config_digest.encode(), repr(site).encode())

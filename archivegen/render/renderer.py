@@ -72,10 +72,6 @@ class Renderer:
                 f"{type(exc).__name__}: {exc}", path=self._shown(path, name), line=line
             ) from None
 
-    def template_sources(self) -> list[str]:
-        """Every template's name, for dependency tracking."""
-        return sorted(self.env.list_templates())
-
     def _dirs(self) -> str:
         return ", ".join(str(d) for d in self.template_dirs)
 

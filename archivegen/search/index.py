@@ -30,14 +30,14 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+from typing import Any, Protocol, TypeAlias
 
+from archivegen.digest import digest
 from archivegen.errors import SearchError
 from archivegen.search.runner import pagefind_version, run_pagefind
 
@@ -53,23 +53,17 @@ class FileSink(Protocol):
 
     def write(self, relative: str, data: bytes) -> bool: ...
 
+    def write_file(self, relative: str, path: Path) -> bool:
+        """Take a finished file (the sink may move it: it is not used again)."""
+        ...
+
     def can_keep(self, relative: str, digest: str) -> bool: ...
 
     def keep(self, relative: str) -> bool: ...
 
-
-@runtime_checkable
-class StagingSink(FileSink, Protocol):
-    """A sink with a staging folder: new index files are moved into it, never copied.
-
-    `StagedOutput` is one. A sink without a staging folder is given the files' bytes.
-    """
-
-    staging: Path
-
-    def is_current(self, relative: str, digest: str) -> bool: ...
-
-    def record(self, relative: str, digest: str, staged: bool) -> None: ...
+    def scratch(self, label: str) -> Path:
+        """A new folder to make files in, on the file system the sink moves them from."""
+        ...
 
 
 # A page to index: where it lies now (`StagedOutput.path_of`), or its bytes (tests, tools)
@@ -89,11 +83,6 @@ class SearchReport:
     rebuilt_shards: int = 0
 
 
-def file_hash(data: bytes) -> str:
-    """The hash recorded for a page or an index file."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 class SearchIndexer:
     """Collects a build's article pages by shard and writes each shard's Pagefind bundle."""
 
@@ -107,7 +96,7 @@ class SearchIndexer:
 
     def add(self, relative: str, html: bytes, shard: str = "") -> None:
         """Add one article page, by its path in the output (`2022/10/04/slug/index.html`)."""
-        self.add_file(relative, file_hash(html), html, shard)
+        self.add_file(relative, digest(html), html, shard)
 
     def add_file(self, relative: str, digest: str, source: PageSource, shard: str = "") -> None:
         """Add a page known by its content hash; `source` is used only to reindex.
@@ -206,7 +195,7 @@ class SearchIndexer:
             return None
         if not isinstance(state.get("pages"), int):
             return None
-        return state, file_hash(raw)
+        return state, digest(raw)
 
     def _hand_back(
         self, shard: _Shard, fingerprint: str, found: tuple[dict[str, Any], str], sink: FileSink
@@ -218,18 +207,18 @@ class SearchIndexer:
         """
         recorded, pages = found[0]["files"], found[0]["pages"]
         files: dict[str, bytes] = {}
-        for relative, digest in recorded.items():
+        for relative, recorded_digest in recorded.items():
             try:
                 _check_relative(relative)
                 data = (self.output / relative).read_bytes()
             except (OSError, SearchError):
                 return None
-            if file_hash(data) != digest:
+            if digest(data) != recorded_digest:
                 return None  # edited or half-copied by hand: rebuild rather than trust it
             files[relative] = data
         for relative, data in sorted(files.items()):
             sink.write(relative, data)
-        summary = {relative: (file_hash(data), len(data)) for relative, data in files.items()}
+        summary = {relative: (digest(data), len(data)) for relative, data in files.items()}
         sink.write(shard.state_file, _state_bytes(fingerprint, pages, summary))
         return pages, len(files), sum(len(data) for data in files.values())
 
@@ -295,11 +284,7 @@ class _Rebuild:
     def start(self, shard: _Shard, fingerprint: str) -> None:
         """Link one shard's pages into the scratch folder; Pagefind runs when a worker is free."""
         if self._pool is None or self._scratch is None:
-            if isinstance(self.sink, StagingSink):
-                prefix, parent = f"{self.sink.staging.name}-search-", self.sink.staging.parent
-                self._scratch = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-            else:
-                self._scratch = Path(tempfile.mkdtemp(prefix="archivegen-search-"))
+            self._scratch = self.sink.scratch("search")
             self._pool = ThreadPoolExecutor(max_workers=self.workers)
         folder = self._scratch / str(self.started)
         # linking is quick and runs here: in a worker thread, each of its many system calls
@@ -335,12 +320,12 @@ class _Shard:
         self.hashes[relative] = digest
 
     def fingerprint(self, language: str) -> str:
-        digest = hashlib.sha256()
+        fingerprint = hashlib.sha256()
         header = {"v": STATE_VERSION, "pagefind": pagefind_version(), "lang": language}
-        digest.update(json.dumps(header, sort_keys=True).encode())
+        fingerprint.update(json.dumps(header, sort_keys=True).encode())
         for relative in sorted(self.hashes):
-            digest.update(f"\n{relative}\t{self.hashes[relative]}".encode())
-        return digest.hexdigest()
+            fingerprint.update(f"\n{relative}\t{self.hashes[relative]}".encode())
+        return fingerprint.hexdigest()
 
     def prepare(self, folder: Path) -> None:
         """Put the shard's pages into `folder/site`: hard links to where they lie now."""
@@ -390,20 +375,8 @@ def _deliver(
             continue
         relative = f"{shard.folder}/{path.relative_to(bundle).as_posix()}"
         data = path.read_bytes()
-        digest = file_hash(data)
-        summary[relative] = (digest, len(data))
-        if not isinstance(sink, StagingSink):
-            sink.write(relative, data)
-        elif sink.is_current(relative, digest):
-            sink.record(relative, digest, staged=False)
-        else:
-            target = sink.staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.replace(path, target)
-            except OSError:
-                shutil.copyfile(path, target)  # staging on another file system
-            sink.record(relative, digest, staged=True)
+        summary[relative] = (digest(data), len(data))
+        sink.write_file(relative, path)
     sink.write(shard.state_file, _state_bytes(fingerprint, pages, summary))
     return pages, len(summary), sum(size for _, size in summary.values())
 
@@ -415,7 +388,7 @@ def _state_bytes(fingerprint: str, pages: int, files: dict[str, tuple[str, int]]
         "generator": "archivegen",
         "fingerprint": fingerprint,
         "pages": pages,
-        "files": {relative: digest for relative, (digest, _) in sorted(files.items())},
+        "files": {relative: file_digest for relative, (file_digest, _) in sorted(files.items())},
         "sizes": {relative: size for relative, (_, size) in sorted(files.items())},
     }
     return json.dumps(state, sort_keys=True, indent=0).encode()

@@ -10,8 +10,8 @@ import pytest
 from archivegen.content.frontmatter import parse_front_matter, split_front_matter
 from archivegen.errors import ImportError_
 from archivegen.importers import Status, import_sources
+from archivegen.importers.rmol_amp import read_rmol_amp
 from archivegen.importers.rmol_read import read_rmol_read
-from archivegen.importers.text import read_rmol_amp
 
 SharedPath = Callable[..., Path]
 SEED_NAME = "rmol-dunia-2022-10-04-warga-rusia-kazakhstan.txt"

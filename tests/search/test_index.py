@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,9 +13,9 @@ import pytest
 
 from archivegen.build import BuildOptions, BuildReport, build_site
 from archivegen.config import SiteConfig
+from archivegen.digest import digest
 from archivegen.errors import SearchError
 from archivegen.search import SearchIndexer, runner
-from archivegen.search.index import file_hash
 
 # the fixture's years: each has far fewer articles than a quarter-split year
 SHARDS = ["2019", "2020", "2021", "2022", "2023", "2023-09"]  # the newest month apart
@@ -333,7 +334,7 @@ def test_pages_are_linked_into_pagefind_and_its_files_moved_into_the_site(
         if p.is_file() and p.name != "archivegen-index.json"
     }
     assert len(on_disk) == len(inodes["bundle"])
-    assert state["files"] == {name: file_hash(data) for name, data in on_disk.items()}
+    assert state["files"] == {name: digest(data) for name, data in on_disk.items()}
     assert state["sizes"] == {name: len(data) for name, data in on_disk.items()}
 
 
@@ -346,6 +347,12 @@ class DictSink:
     def write(self, relative: str, data: bytes) -> bool:
         self.files[relative] = data
         return True
+
+    def write_file(self, relative: str, path: Path) -> bool:
+        return self.write(relative, path.read_bytes())
+
+    def scratch(self, label: str) -> Path:
+        return Path(tempfile.mkdtemp(prefix=f"archivegen-{label}-"))
 
     def can_keep(self, relative: str, digest: str) -> bool:
         return False  # it has no previous build: bundles are read back and checked instead

@@ -8,10 +8,9 @@ paragraphs, then page chrome (`Populer`, `UPDATE`, `Selengkapnya`) that is not t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from archivegen.errors import ImportError_
-from archivegen.importers.boilerplate import is_chrome_marker
+from archivegen.importers.boilerplate import Line, nonblank_lines, until_chrome
 from archivegen.importers.dates import DAYS, DateParseError, parse_datetime
 from archivegen.importers.markdown import paragraphs_to_markdown
 from archivegen.importers.model import ImportedArticle
@@ -24,32 +23,6 @@ _DATELINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 EXAMPLE_DATELINE = "SELASA, 04 OKTOBER 2022 | 18:23 WIB | LAPORAN: NAMA WARTAWAN"
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A non-blank line of a raw page, stripped, with its 1-based number."""
-
-    number: int
-    text: str
-
-
-def nonblank_lines(text: str) -> list[Line]:
-    """The stripped non-blank lines of text, numbered as in the file."""
-    return [Line(i, s.strip()) for i, s in enumerate(text.splitlines(), 1) if s.strip()]
-
-
-def until_chrome(lines: list[Line]) -> list[Line]:
-    """The lines before the first page-chrome heading (`Populer`, `UPDATE`, ...)."""
-    for i, line in enumerate(lines):
-        if is_chrome_marker(line.text):
-            return lines[:i]
-    return lines
-
-
-def looks_like_rmol_amp(text: str) -> bool:
-    """True when text has a seed-style dateline before any page chrome."""
-    return any(_DATELINE.match(line.text) for line in until_chrome(nonblank_lines(text)[:40]))
 
 
 def read_rmol_amp(text: str, origin: str) -> ImportedArticle:

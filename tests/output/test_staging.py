@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from archivegen.errors import OutputError
-from archivegen.output.site import MANIFEST, StagedOutput, check_output_dir, read_manifest
+from archivegen.output.manifest import MANIFEST, read_manifest
+from archivegen.output.staging import StagedOutput, check_output_dir
 
 
 def test_first_commit_swaps_in_a_whole_folder(tmp_path: Path) -> None:

@@ -1,36 +1,32 @@
 """The only writer of site files: a staged, all-or-nothing update of the output folder.
 
-A build writes each changed file into a staging folder beside the output. Nothing in the
+A build stages each changed file into a staging folder beside the output. Nothing in the
 output changes until `commit`: a failed build leaves the last good site byte for byte.
 - first build (or an unreadable manifest): the staging folder becomes the output by rename;
 - later builds: only files whose bytes changed are staged, then moved in with os.replace,
   files the site no longer has are removed, and the manifest is replaced last. A crash in
   that short step heals on the next build, which compares against the old manifest.
-The manifest (`.archivegen-manifest.json`, in the output) marks the folder as ours and
-records each file's hash: deploys reuse it to send only what changed.
+
+Two halves: a `StagingArea` is the fork-safe value that stages files (render workers and
+the search step each hold one, in their own process); the `StagedOutput` of the build
+records what they staged and commits it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from archivegen.digest import digest
 from archivegen.errors import OutputError
 from archivegen.output.atomic import write_atomic
-
-MANIFEST = ".archivegen-manifest.json"
-MANIFEST_VERSION = 1
-
-
-def content_hash(data: bytes) -> str:
-    """The hash that decides whether a file changed."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+from archivegen.output.manifest import MANIFEST, manifest_bytes, read_manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +36,60 @@ class CommitReport:
     written: int
     unchanged: int
     deleted: int
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """One file of the site being built: its hash, and whether it waits in staging."""
+
+    relative: str
+    digest: str
+    staged: bool  # False: the live output holds these very bytes
+
+
+@dataclass(frozen=True, slots=True)
+class StagingArea:
+    """Where a build's changed files wait for the commit, and what the live output holds.
+
+    A plain value, safe to fork or send: whoever holds it stages files into the folder and
+    says what it staged (a `Staged`); the build's `StagedOutput` records it.
+    """
+
+    output: Path
+    folder: Path
+    live: Mapping[str, str]  # the live output's hashes, by the manifest ({} when untrusted)
+
+    def is_current(self, relative: str, file_digest: str) -> bool:
+        """True when the live output already holds a file with this digest."""
+        return self.live.get(relative) == file_digest and (self.output / relative).is_file()
+
+    def stage(self, relative: str, data: bytes) -> Staged:
+        """Stage one file's bytes, unless the live output holds them already."""
+        file_digest = digest(data)
+        if self.is_current(relative, file_digest):
+            return Staged(relative, file_digest, staged=False)
+        target = self.folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return Staged(relative, file_digest, staged=True)
+
+    def stage_file(self, relative: str, path: Path) -> Staged:
+        """Stage a finished file by moving it in (no copy), unless the output holds it."""
+        file_digest = digest(path.read_bytes())
+        if self.is_current(relative, file_digest):
+            return Staged(relative, file_digest, staged=False)
+        target = self.folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(path, target)
+        except OSError:
+            shutil.copyfile(path, target)  # another file system
+        return Staged(relative, file_digest, staged=True)
+
+    def scratch(self, label: str) -> Path:
+        """A new scratch folder beside the staging folder: same file system, so what is
+        made there can be hard-linked or moved in."""
+        return Path(tempfile.mkdtemp(prefix=f"{self.folder.name}-{label}-", dir=self.folder.parent))
 
 
 def check_output_dir(output: Path, root: Path, protected: list[Path]) -> None:
@@ -62,26 +112,6 @@ def check_output_dir(output: Path, root: Path, protected: list[Path]) -> None:
         )
 
 
-def manifest_file_digest(output: Path) -> str:
-    """The digest of the output's manifest as it is on disk ('' when absent)."""
-    try:
-        return content_hash((output / MANIFEST).read_bytes())
-    except OSError:
-        return ""
-
-
-def read_manifest(output: Path) -> dict[str, str] | None:
-    """The file hashes of the last good build, or None when there is none we can trust."""
-    try:
-        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
-        return None
-    files = data.get("files")
-    return files if isinstance(files, dict) else None
-
-
 class StagedOutput:
     """Collects a build's files and swaps them into the output folder only on `commit`."""
 
@@ -89,32 +119,38 @@ class StagedOutput:
         self, output: Path, clean: bool = False, previous: dict[str, str] | None = None
     ) -> None:
         """`previous`: the live manifest's hashes when the caller holds them (else read)."""
-        self.output = output.resolve()
-        self.staging = self.output.parent / f".{self.output.name}.staging-{os.getpid()}"
+        output = output.resolve()
         if previous is None and not clean:
-            previous = read_manifest(self.output)
-        self.previous: dict[str, str] = previous or {}
+            previous = read_manifest(output)
         self.incremental = previous is not None
+        self.previous: dict[str, str] = previous or {}
+        folder = output.parent / f".{output.name}.staging-{os.getpid()}"
+        self.area = StagingArea(output, folder, self.previous)
+        self.output = output
         self.hashes: dict[str, str] = {}
         self.staged: list[str] = []
         self._manifest: bytes | None = None
         self._manifest_size = 0
-        shutil.rmtree(self.staging, ignore_errors=True)
-        self.staging.mkdir(parents=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
 
     def write(self, relative: str, data: bytes) -> bool:
         """Stage one file; return False when the output already holds exactly these bytes."""
-        if relative in self.hashes:
-            raise OutputError(f"two pages write the same file {relative}")
-        digest = content_hash(data)
-        self.hashes[relative] = digest
-        if self.is_current(relative, digest):
-            return False
-        target = self.staging / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        self.staged.append(relative)
-        return True
+        self._claim(relative)
+        return self.record(self.area.stage(relative, data))
+
+    def write_file(self, relative: str, path: Path) -> bool:
+        """Stage a finished file by moving it in; False when the output holds its bytes."""
+        self._claim(relative)
+        return self.record(self.area.stage_file(relative, path))
+
+    def record(self, staged: Staged) -> bool:
+        """Note a file staged through the area (by this process or another); True if staged."""
+        self._claim(staged.relative)
+        self.hashes[staged.relative] = staged.digest
+        if staged.staged:
+            self.staged.append(staged.relative)
+        return staged.staged
 
     def keep(self, relative: str) -> bool:
         """Carry a file over from the last build unrendered; False if it cannot be (re-render).
@@ -123,53 +159,37 @@ class StagedOutput:
         cost more than the rest of a one-article rebuild. A file deleted by hand comes back
         with `--clean` (or when its page changes).
         """
-        digest = self.previous.get(relative)
-        if not self.incremental or digest is None or relative in self.hashes:
+        file_digest = self.previous.get(relative)
+        if not self.incremental or file_digest is None or relative in self.hashes:
             return False
-        self.hashes[relative] = digest
+        self.hashes[relative] = file_digest
         return True
 
-    def can_keep(self, relative: str, digest: str) -> bool:
+    def can_keep(self, relative: str, file_digest: str) -> bool:
         """True when the live output holds this file with this digest, by the manifest
         (trusted, as `keep` trusts it)."""
         return (
             self.incremental
             and relative not in self.hashes
-            and self.previous.get(relative) == digest
+            and self.previous.get(relative) == file_digest
         )
 
-    def record(self, relative: str, digest: str, staged: bool) -> None:
-        """Note a file another process rendered: staged into `staging`, or found unchanged."""
-        if relative in self.hashes:
-            raise OutputError(f"two pages write the same file {relative}")
-        self.hashes[relative] = digest
-        if staged:
-            self.staged.append(relative)
-
-    def is_current(self, relative: str, digest: str) -> bool:
-        """True when the live output already holds a file with this digest."""
-        return (
-            self.incremental
-            and self.previous.get(relative) == digest
-            and (self.output / relative).is_file()
-        )
-
-    def read(self, relative: str) -> bytes:
-        """A file of the site being built: staged if it changed, else the live one."""
-        return self.path_of(relative).read_bytes()
+    def scratch(self, label: str) -> Path:
+        """A new scratch folder beside the staging folder (see `StagingArea.scratch`)."""
+        return self.area.scratch(label)
 
     def path_of(self, relative: str) -> Path:
         """Where a file of the site being built is now: in staging if it changed, else live."""
-        staged = self.staging / relative
+        staged = self.area.folder / relative
         return staged if staged.is_file() else self.output / relative
 
     def manifest_digest(self) -> str:
         """The digest of the manifest the commit writes (to notice later edits of the output)."""
         # the commit writes these very bytes, unless a file is added after (files are only
         # ever added to `hashes`, so its size tells)
-        self._manifest = self._manifest_bytes()
+        self._manifest = manifest_bytes(self.hashes)
         self._manifest_size = len(self.hashes)
-        return content_hash(self._manifest)
+        return digest(self._manifest)
 
     def commit(self) -> CommitReport:
         """Make the staged site the live one."""
@@ -186,41 +206,46 @@ class StagedOutput:
 
     def abort(self) -> None:
         """Forget the staged files; the output folder was never touched."""
-        shutil.rmtree(self.staging, ignore_errors=True)
+        shutil.rmtree(self.area.folder, ignore_errors=True)
+
+    def _claim(self, relative: str) -> None:
+        if relative in self.hashes:
+            raise OutputError(f"two pages write the same file {relative}")
 
     def _manifest_bytes(self) -> bytes:
         if self._manifest is not None and self._manifest_size == len(self.hashes):
             return self._manifest
-        data = {"version": MANIFEST_VERSION, "generator": "archivegen", "files": self.hashes}
-        return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+        return manifest_bytes(self.hashes)
 
     def _swap_whole_folder(self) -> None:
-        (self.staging / MANIFEST).write_bytes(self._manifest_bytes())
+        staging = self.area.folder
+        (staging / MANIFEST).write_bytes(self._manifest_bytes())
         trash = self.output.parent / f".{self.output.name}.old-{os.getpid()}"
         if self.output.exists():
             os.replace(self.output, trash)
-        os.replace(self.staging, self.output)
+        os.replace(staging, self.output)
         remove_in_background(trash)
 
     def _move_staged_in(self, removed: list[str]) -> None:
+        staging = self.area.folder
         for relative in self.staged:
             target = self.output / relative
             try:  # the folder is usually there already: one system call, not three
-                os.replace(self.staging / relative, target)
+                os.replace(staging / relative, target)
             except FileNotFoundError:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(self.staging / relative, target)
+                os.replace(staging / relative, target)
         for relative in removed:
             (self.output / relative).unlink(missing_ok=True)
             _prune_empty_parents(self.output / relative, self.output)
         write_atomic(self.output / MANIFEST, self._manifest_bytes())
         # its emptied folders are hundreds of rmdir calls: renamed out of the way of the
         # next build (same process, same staging name), then removed in the background
-        trash = self.staging.with_name(f"{self.staging.name}.done-{time.time_ns()}")
+        trash = staging.with_name(f"{staging.name}.done-{time.time_ns()}")
         try:
-            os.replace(self.staging, trash)
+            os.replace(staging, trash)
         except OSError:
-            shutil.rmtree(self.staging, ignore_errors=True)
+            shutil.rmtree(staging, ignore_errors=True)
             return
         remove_in_background(trash)
 
