@@ -369,6 +369,9 @@ class Builder:
         if warm.index is None:
             warm.index = index_graph(warm.graph)
         patched = patch_graph(warm.graph, warm.index, edits, config.permalinks.article)
+        if patched is not None:
+            warm.index = patched[1]
+            patched = (patched[0], patched[2])
         if patched is None:
             return None
         graph, touched = patched

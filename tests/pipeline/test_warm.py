@@ -12,12 +12,9 @@ from sitekit import SiteFactory, write_article
 
 from archivegen.build import Builder, BuildOptions, build_site
 from archivegen.config import SiteConfig
-from archivegen.content.loader import load_content
 from archivegen.content.model import Article
 from archivegen.errors import ArchivegenError
 from archivegen.graph.model import ArticlePage
-from archivegen.graph.patch import index_graph, patch_graph
-from archivegen.graph.site import build_site_graph
 
 NOW = BuildOptions(now=datetime(2024, 1, 1, tzinfo=UTC), workers=1)
 
@@ -38,51 +35,6 @@ def edit(article: Article, **changes: object) -> Article:
 
 def by_path(articles: tuple[Article, ...], name: str) -> Article:
     return next(a for a in articles if a.source_path.endswith(name))
-
-
-def test_a_patched_graph_equals_a_fresh_layout(make_site: SiteFactory) -> None:
-    config = make_site(fillers=45, related_count=3, page_size=5)
-    articles = load_content(config).articles
-    graph = build_site_graph(articles, config)
-    index = index_graph(graph)
-    a, b = by_path(articles, "artikel-007.md"), by_path(articles, "artikel-044.md")
-    edits = [
-        (a, edit(a, title="Judul Yang Diperbaiki", slug="judul-yang-diperbaiki", excerpt="Baru.")),
-        (b, edit(b, image_caption="Foto baru", content_hash="other")),
-    ]
-    patched = patch_graph(graph, index, edits, config.permalinks.article)
-    assert patched is not None
-    replaced = {old.source_path: new for old, new in edits}
-    new_articles = [replaced.get(x.source_path, x) for x in articles]
-    assert patched[0] == build_site_graph(new_articles, config)
-    assert len(patched[1]) < len(graph.pages) // 4  # only the pages that show them
-    # the index follows the patch: a second edit of the moved article patches again
-    c = by_path(tuple(new_articles), "artikel-007.md")
-    again = patch_graph(patched[0], index, [(c, edit(c, title="Lagi"))], config.permalinks.article)
-    assert again is not None
-    final = [edit(x, title="Lagi") if x is c else x for x in new_articles]
-    assert again[0] == build_site_graph(final, config)
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"category": "Olahraga"},
-        {"date": datetime(2020, 5, 5, tzinfo=UTC)},
-        {"tags": ("baru",)},
-        {"draft": True},
-        {"slug": "berita-nomor-8"},  # another article's address: the layout numbers them
-    ],
-)
-def test_an_edit_that_moves_an_article_is_not_patched(
-    make_site: SiteFactory, change: dict[str, object]
-) -> None:
-    config = make_site(fillers=12)
-    articles = load_content(config).articles
-    graph = build_site_graph(articles, config)
-    a = by_path(articles, "artikel-007.md")
-    moved = edit(a, **change)
-    assert patch_graph(graph, index_graph(graph), [(a, moved)], config.permalinks.article) is None
 
 
 def fresh_copy(config: SiteConfig) -> dict[str, bytes]:
