@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archivegen.content.model import Article
+from archivegen.graph.articles import entry_of
 from archivegen.graph.model import (
     ArticlePage,
     Entry,
@@ -27,7 +28,7 @@ from archivegen.graph.model import (
     RedirectPage,
     SitemapPage,
 )
-from archivegen.graph.site import SiteGraph, entry_of
+from archivegen.graph.site import SiteGraph
 from archivegen.graph.urls import fill, output_path
 
 Placement = tuple[object, ...]

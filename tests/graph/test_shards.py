@@ -3,15 +3,16 @@ and the archive's newest month on its own."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sitekit import SiteFactory
 
 from archivegen.content.model import Article
-from archivegen.graph import site
+from archivegen.graph import shards as graph_shards
 from archivegen.graph.model import SearchPage
-from archivegen.graph.site import build_site_graph, search_shards
+from archivegen.graph.shards import search_shards
+from archivegen.graph.site import build_site_graph
 
 WIB = timezone(timedelta(hours=7))
 
@@ -44,12 +45,12 @@ def shards_of_year(articles: list[Article]) -> list[str]:
 
 
 def test_a_year_up_to_the_year_limit_is_one_shard() -> None:
-    articles = year_of(2015, site.SEARCH_YEAR_SHARD_LIMIT)
+    articles = year_of(2015, graph_shards.SEARCH_YEAR_SHARD_LIMIT)
     assert set(shards_of_year(articles)) == {"2015"}
 
 
 def test_a_year_over_the_year_limit_is_split_by_quarter() -> None:
-    articles = year_of(2015, site.SEARCH_YEAR_SHARD_LIMIT + 1)
+    articles = year_of(2015, graph_shards.SEARCH_YEAR_SHARD_LIMIT + 1)
     shards = shards_of_year(articles)
     by_month = {a.date.month: shard for a, shard in zip(articles, shards, strict=True)}
     assert by_month == {
@@ -61,16 +62,16 @@ def test_a_year_over_the_year_limit_is_split_by_quarter() -> None:
 
 
 def test_a_year_up_to_the_quarter_limit_keeps_quarters_and_over_it_gets_months() -> None:
-    at_limit = year_of(2015, site.SEARCH_QUARTER_SHARD_LIMIT)
+    at_limit = year_of(2015, graph_shards.SEARCH_QUARTER_SHARD_LIMIT)
     assert set(shards_of_year(at_limit)) == {"2015-q1", "2015-q2", "2015-q3", "2015-q4"}
-    over = year_of(2015, site.SEARCH_QUARTER_SHARD_LIMIT + 1)
+    over = year_of(2015, graph_shards.SEARCH_QUARTER_SHARD_LIMIT + 1)
     shards = shards_of_year(over)
     assert set(shards) == {f"2015-{month:02d}" for month in range(1, 13)}
     assert all(s == f"2015-{a.date.month:02d}" for a, s in zip(over, shards, strict=True))
 
 
 def test_each_year_is_sized_on_its_own() -> None:
-    small, large = year_of(2024, 3), year_of(2023, site.SEARCH_YEAR_SHARD_LIMIT + 1)
+    small, large = year_of(2024, 3), year_of(2023, graph_shards.SEARCH_YEAR_SHARD_LIMIT + 1)
     shards = search_shards(newest_first(small + large))
     assert set(shards) == {"2024", "2024-03", "2023-q1", "2023-q2", "2023-q3", "2023-q4"}
     # which articles a shard holds: only its year's (and the newest month, its own)
@@ -79,7 +80,10 @@ def test_each_year_is_sized_on_its_own() -> None:
 
 @pytest.mark.parametrize(
     ("count", "parent"),
-    [(site.SEARCH_YEAR_SHARD_LIMIT, "2024"), (site.SEARCH_YEAR_SHARD_LIMIT + 1, "2024-q4")],
+    [
+        (graph_shards.SEARCH_YEAR_SHARD_LIMIT, "2024"),
+        (graph_shards.SEARCH_YEAR_SHARD_LIMIT + 1, "2024-q4"),
+    ],
 )
 def test_the_newest_month_is_a_shard_of_its_own(count: int, parent: str) -> None:
     articles = newest_first(year_of(2024, count))
@@ -91,22 +95,22 @@ def test_the_newest_month_is_a_shard_of_its_own(count: int, parent: str) -> None
 
 
 def test_a_month_alone_in_its_shard_is_not_split_again() -> None:
-    months = newest_first(year_of(2024, site.SEARCH_QUARTER_SHARD_LIMIT + 1))
+    months = newest_first(year_of(2024, graph_shards.SEARCH_QUARTER_SHARD_LIMIT + 1))
     assert search_shards(months)[0] == "2024-12"
     alone = newest_first([article(2025, 1), *year_of(2024, 24)])
     assert search_shards(alone)[0] == "2025"
 
 
 def test_the_limits_order_as_the_rule_needs() -> None:
-    assert 0 < site.SEARCH_YEAR_SHARD_LIMIT < site.SEARCH_QUARTER_SHARD_LIMIT
+    assert 0 < graph_shards.SEARCH_YEAR_SHARD_LIMIT < graph_shards.SEARCH_QUARTER_SHARD_LIMIT
 
 
 def test_shard_names_sorted_descending_are_newest_first(
     make_site: SiteFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The search page's date sort concatenates shards in `data-shards` order."""
-    monkeypatch.setattr(site, "SEARCH_YEAR_SHARD_LIMIT", 2)
-    monkeypatch.setattr(site, "SEARCH_QUARTER_SHARD_LIMIT", 12)
+    monkeypatch.setattr(graph_shards, "SEARCH_YEAR_SHARD_LIMIT", 2)
+    monkeypatch.setattr(graph_shards, "SEARCH_QUARTER_SHARD_LIMIT", 12)
     # one year of each kind, next to each other: months, quarters, whole years
     articles = newest_first(
         year_of(2018, 5) + year_of(2017, 1) + year_of(2016, 13) + year_of(2015, 12)
@@ -123,16 +127,3 @@ def test_shard_names_sorted_descending_are_newest_first(
 
 def test_no_articles_no_shards() -> None:
     assert search_shards([]) == []
-
-
-def test_articles_are_ordered_by_instant_across_time_zones() -> None:
-    jakarta, utc = timezone(timedelta(hours=7)), UTC
-
-    def at(path: str, when: datetime) -> Article:
-        return Article(source_path=path, slug=path, title=path, date=when, category="Dunia")
-
-    early = at("a.md", datetime(2024, 5, 1, 10, 0, tzinfo=jakarta))  # 03:00 UTC
-    late = at("b.md", datetime(2024, 5, 1, 4, 0, tzinfo=utc))  # 11:00 in Jakarta
-    same = at("c.md", datetime(2024, 5, 1, 3, 0, tzinfo=utc))  # the instant of `early`
-    ordered = site.newest_first([early, late, same])
-    assert [a.source_path for a in ordered] == ["b.md", "c.md", "a.md"]
