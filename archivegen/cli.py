@@ -102,6 +102,7 @@ def init(directory: Path, debug: bool) -> None:
     type=click.IntRange(min=1),
     help="Processes to render with [default: one per core].",
 )
+@click.option("-v", "--verbose", is_flag=True, help="Say which path the build took, and why.")
 @debug_option
 @reports_errors
 def build(
@@ -111,6 +112,7 @@ def build(
     future: bool,
     clean: bool,
     workers: int | None,
+    verbose: bool,
     debug: bool,
 ) -> None:
     """Build the archive: articles, listings, archives, feeds, sitemaps and search index."""
@@ -122,7 +124,7 @@ def build(
         report = build_site(config, options, progress)
     finally:
         progress.close()
-    print_build_summary(report)
+    print_build_summary(report, verbose)
 
 
 @main.command("import")

@@ -73,8 +73,10 @@ class BarProgress:
             self._bar = None
 
 
-def print_build_summary(report: BuildReport) -> None:
-    """The closing lines of a build: counts, time, warnings."""
+def print_build_summary(report: BuildReport, verbose: bool = False) -> None:
+    """The closing lines of a build: counts, time, warnings (`verbose`: the path it took)."""
+    if verbose:
+        out.print(str(report.rebuild), markup=False, soft_wrap=True)
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}", markup=True, soft_wrap=True)
     left_out = []

@@ -32,6 +32,16 @@ from archivegen.graph.site import SiteGraph
 from archivegen.graph.urls import fill, output_path
 
 Placement = tuple[object, ...]
+PLACEMENT_FIELDS = (
+    "source path",
+    "date",
+    "category",
+    "authors",
+    "tags",
+    "updated",
+    "aliases",
+    "draft",
+)
 
 
 def placement(article: Article) -> Placement:
@@ -99,22 +109,11 @@ def patch_graph(
     """The graph with these (old, new) articles swapped, its index, and the positions of
     changed pages; `graph` and `index` are left as they were.
 
-    None when only a full layout is right: an edit moves an article (its placement
-    changed), the article is not on the site as published, or a new address is taken or
-    an old one had namesakes (`-2` suffixes are given out by the full layout).
+    None when only a full layout is right (`patch_refusal` says why).
     """
-    moves: dict[str, str] = {}
-    for old, new in edits:
-        url = index.source_url.get(old.source_path)
-        if placement(old) != placement(new) or url is None or url not in index.article_page:
-            return None
-        if new.slug != old.slug:
-            moved = fill(article_pattern, slug=new.slug, date=new.date)
-            if not _free_address(index, url, moved, article_pattern, old):
-                return None
-            if moved in moves.values() or any(w.startswith(f"{url}:") for w in graph.warnings):
-                return None  # two edits want one address; a page this URL hid would reappear
-            moves[url] = moved
+    moves = _address_moves(graph, index, edits, article_pattern)
+    if isinstance(moves, str):
+        return None
     index = _copied(index)
     pages = list(graph.pages)
     touched: set[int] = set()
@@ -139,6 +138,53 @@ def patch_graph(
             touched.update(_move_address(pages, index, url, moved))
     patched = dataclasses.replace(graph, pages=tuple(pages))
     return patched, index, sorted(touched)
+
+
+def patch_refusal(
+    graph: SiteGraph,
+    index: GraphIndex,
+    edits: Sequence[tuple[Article, Article]],
+    article_pattern: str,
+) -> str | None:
+    """Why `patch_graph` cannot apply these edits, in words; None when it can."""
+    moves = _address_moves(graph, index, edits, article_pattern)
+    return moves if isinstance(moves, str) else None
+
+
+def _address_moves(
+    graph: SiteGraph,
+    index: GraphIndex,
+    edits: Sequence[tuple[Article, Article]],
+    article_pattern: str,
+) -> dict[str, str] | str:
+    """The new address of each article whose slug changed, or why a full layout is needed.
+
+    It is: an edit moves an article (its placement changed), the article is not on the
+    site as published, or a new address is taken or an old one had namesakes (`-2`
+    suffixes are given out by the full layout).
+    """
+    moves: dict[str, str] = {}
+    for old, new in edits:
+        path, url = old.source_path, index.source_url.get(old.source_path)
+        if placement(old) != placement(new):
+            return f"{path} moves in the site (its {_placement_change(old, new)} changed)"
+        if url is None or url not in index.article_page:
+            return f"{path} is not on the site as published"
+        if new.slug == old.slug:
+            continue
+        moved = fill(article_pattern, slug=new.slug, date=new.date)
+        if not _free_address(index, url, moved, article_pattern, old):
+            return f"{path}: its new address {moved} is taken, or its old one is numbered"
+        if moved in moves.values() or any(w.startswith(f"{url}:") for w in graph.warnings):
+            # two edits want one address; a page this URL hid would reappear
+            return f"{path}: its old address {url} or its new one {moved} is shared"
+        moves[url] = moved
+    return moves
+
+
+def _placement_change(old: Article, new: Article) -> str:
+    changed = zip(PLACEMENT_FIELDS, placement(old), placement(new), strict=True)
+    return ", ".join(name for name, before, after in changed if before != after)
 
 
 def _copied(index: GraphIndex) -> GraphIndex:

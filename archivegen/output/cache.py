@@ -32,7 +32,7 @@ CACHE_DIR = ".archivegen"
 CACHE_FILE = "build-cache.pickle"
 DELTA_FILE = "build-cache-delta.pickle"
 STATE_FILE = "build-state.pickle"
-FORMAT = f"archivegen {__version__} cache 2 / python {sys.version_info[:2]}"
+FORMAT = f"archivegen {__version__} cache 3 / python {sys.version_info[:2]}"
 DELTA_SHARE = 0.2  # a delta larger than this share of the entries: write a new base
 
 
@@ -44,6 +44,8 @@ class BuildState:
     output_manifest_digest: str = ""
     next_embargo: float | None = None  # the earliest future article date left out (timestamp)
     summary: tuple[int, int] = (0, 0)  # (articles, pages), for an up-to-date build's report
+    input_parts: tuple[str, ...] = ()  # a digest per group of inputs, to say which changed
+    theme_files: tuple[bytes, ...] = ()  # the stamps of the theme's files, to name one
 
 
 @dataclass(slots=True)
@@ -256,3 +258,49 @@ def _plan_write(
     token = os.urandom(8).hex()
     fresh = CacheBase(token, dict(cache.articles), dict(cache.pages))
     return fresh, {"token": token, "articles": fresh.articles, "pages": fresh.pages}, False
+
+
+class CacheStore:
+    """The build cache of one output on disk: read it, write it, one save at a time.
+
+    Owns the base snapshot the next delta is computed against and the save running in the
+    background, if any: every read or write waits for that save first, so saves land in
+    the order they were made and a read never sees half of one.
+    """
+
+    def __init__(self, root: Path, output: Path) -> None:
+        self.root, self.output = root, output
+        self._base: CacheBase | None = None
+        self._saver: CacheWriter | None = None
+
+    def state(self) -> BuildState:
+        """The last build's state (small: read alone when nothing changed)."""
+        return load_state(self.root, self.output)
+
+    def load(self) -> BuildCache:
+        """The last build's cache, empty when there is none to trust."""
+        self.wait()
+        cache, self._base = load_cache(self.root, self.output)
+        return cache
+
+    def writer(self, cache: BuildCache) -> CacheWriter:
+        """Start writing a build's cache in a forked child; `land` it after the commit."""
+        self.wait()
+        return CacheWriter(self.root, self.output, cache, self._base)
+
+    def land(self, writer: CacheWriter, state: BuildState) -> None:
+        """Put a written cache in place, with the state that vouches for it."""
+        if writer.land(state):
+            self._base = writer.base
+
+    def save(self, cache: BuildCache, state: BuildState, background: bool = False) -> None:
+        """Write a cache and its state; `background`: in a forked child (see CacheWriter)."""
+        self.wait()
+        self._saver = CacheWriter(self.root, self.output, cache, self._base, background, state)
+        self._base = self._saver.base
+
+    def wait(self) -> None:
+        """Wait for a background save to finish."""
+        if self._saver is not None:
+            self._saver.wait()
+            self._saver = None

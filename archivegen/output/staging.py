@@ -113,7 +113,10 @@ def check_output_dir(output: Path, root: Path, protected: list[Path]) -> None:
 
 
 class StagedOutput:
-    """Collects a build's files and swaps them into the output folder only on `commit`."""
+    """Collects a build's files and swaps them into the output folder only on `commit`.
+
+    Used as a context manager, it aborts (removes the staging folder) if the block fails.
+    """
 
     def __init__(
         self, output: Path, clean: bool = False, previous: dict[str, str] | None = None
@@ -133,6 +136,14 @@ class StagedOutput:
         self._manifest_size = 0
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
+
+    def __enter__(self) -> StagedOutput:
+        return self
+
+    def __exit__(self, error: type[BaseException] | None, *_: object) -> None:
+        """A block that fails throws the staged files away."""
+        if error is not None:
+            self.abort()
 
     def write(self, relative: str, data: bytes) -> bool:
         """Stage one file; return False when the output already holds exactly these bytes."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,15 +13,20 @@ from archivegen.config import SiteConfig
 from archivegen.content.loader import FileStamp, scan_article_files
 from archivegen.digest import digest_parts
 
+# The inputs in groups, each with its digest: a full build names the group that changed
+PARTS = ("archivegen", "the build options", "site.yaml", "content", "theme")
+
 
 @dataclass(frozen=True, slots=True)
 class BuildInputs:
     """The article files with their stamps, and one digest of every input of the build."""
 
     articles: list[tuple[str, FileStamp]]
+    head: tuple[bytes, bytes, bytes]  # archivegen's code digest, the options, the config
+    theme: tuple[bytes, ...]  # one stamp line per template, static, locale or theme file
+    lines: list[bytes]  # one stamp line per article
+    parts: tuple[str, ...]  # a digest per group of PARTS
     digest: str
-    others: tuple[tuple[bytes, ...], tuple[bytes, ...]] = ((), ())  # stamps around the articles
-    lines: list[bytes] = field(default_factory=list)  # one stamp line per article
 
     def restamped(self, stamps: dict[str, FileStamp]) -> BuildInputs:
         """The same inputs with some article files' stamps replaced (a preview's edits)."""
@@ -31,7 +36,22 @@ class BuildInputs:
             if stamp is not None:
                 articles[position] = (path, stamp)
                 lines[position] = _stamp_line(path, stamp)
-        return _inputs(articles, *self.others, lines)
+        return _inputs(articles, self.head, self.theme, lines)
+
+    def changed_part(self, parts: tuple[str, ...]) -> str:
+        """The first of PARTS whose digest differs from `parts` ("inputs" if none can tell)."""
+        for name, before, now in zip(PARTS, parts, self.parts, strict=False):
+            if before != now:
+                return name
+        return "inputs"
+
+    def theme_change(self, theme: tuple[bytes, ...], root: Path) -> str:
+        """A theme file added, removed or changed since a build of these theme stamps."""
+        changed = sorted(set(theme) ^ set(self.theme))
+        if not changed:
+            return ""
+        path = Path(changed[0].decode(errors="replace").split("\t")[0])
+        return str(path.relative_to(root) if path.is_relative_to(root) else path)
 
 
 def scan_inputs(config: SiteConfig, theme: list[Path], options_key: str) -> BuildInputs:
@@ -47,11 +67,12 @@ def scan_inputs(config: SiteConfig, theme: list[Path], options_key: str) -> Buil
 
 def _inputs(
     articles: list[tuple[str, FileStamp]],
-    head: tuple[bytes, ...],
-    tail: tuple[bytes, ...],
+    head: tuple[bytes, bytes, bytes],
+    theme: tuple[bytes, ...],
     lines: list[bytes],
 ) -> BuildInputs:
-    return BuildInputs(articles, digest_parts(*head, b"\n".join(lines), *tail), (head, tail), lines)
+    parts = (*(digest_parts(part) for part in head), digest_parts(*lines), digest_parts(*theme))
+    return BuildInputs(articles, head, theme, lines, parts, digest_parts(*map(str.encode, parts)))
 
 
 def config_digest(config: SiteConfig, theme: list[Path]) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Protocol
 
-from archivegen.build import Builder, BuildOptions, BuildReport, Progress
+from archivegen.build import Builder, BuildMode, BuildOptions, BuildReport, Progress
 from archivegen.config import SiteConfig, load_config
 from archivegen.errors import ArchivegenError
 from archivegen.search import SearchReport
@@ -78,8 +78,9 @@ class Preview:
         self.reporter = reporter
         self.config: SiteConfig = load_config(config_file)
         # one Builder for the whole session: each rebuild starts from what the last one knew
-        self.builder = Builder(self.config, options.build, persist=False, preview=True)
+        self.builder = Builder(self.config, options.build, BuildMode.PREVIEW)
         self._config_broken = False
+        self._changes = 0  # paths changed in the rebuild running now (0: the first build)
         self.hub = LiveHub()
         self.debouncer = Debouncer(self._rebuild, quiet=options.quiet_seconds)
         self.watcher = Watcher(self.debouncer.notify)
@@ -113,7 +114,7 @@ class Preview:
         self.watcher.stop()
         self.debouncer.close()
         self.http.stop()
-        self.builder.wait_saved()
+        self.builder.cache.wait()
 
     def __enter__(self) -> Preview:
         self.start()
@@ -127,8 +128,8 @@ class Preview:
         if str(self.config_file) in changed or self._config_broken:
             try:
                 self.config = load_config(self.config_file)
-                self.builder.wait_saved()
-                self.builder = Builder(self.config, self.options.build, persist=False, preview=True)
+                self.builder.cache.wait()
+                self.builder = Builder(self.config, self.options.build, BuildMode.PREVIEW)
                 self._config_broken = False
             except ArchivegenError as exc:
                 self._config_broken = True
@@ -138,31 +139,33 @@ class Preview:
         self.watcher.replan(plan_watch(self.config, self.config_file))
 
     def _build(self, changed: frozenset[str] | None, progress: Progress | None) -> None:
-        started = time.perf_counter()
-        try:
-            report = self.builder.build(progress, changed)
-        except Exception as exc:  # the server survives every bad edit; the tabs show why
-            self._report_failure(exc, time.perf_counter() - started)
-            return
+        self._changes = len(changed or ())
+        self.builder.preview(changed, progress, self)
+
+    # the Builder's PreviewListener: what a rebuild tells the tabs and the console
+
+    def built(self, report: BuildReport, search_follows: bool) -> None:
+        """Reload the tabs; when the search index follows, serve their reloads first."""
         self.hub.built(changed=bool(report.written or report.deleted))
-        self.reporter.built(report, len(changed or ()))
-        if self.builder.search_pending:
-            self.hub.wait_for_reloads(timeout=RELOAD_GRACE_SECONDS)  # serve the reloads first
-        if self.debouncer.has_pending():
-            return  # another edit came: build it first; the index catches up after that one
-        started = time.perf_counter()
-        try:  # the tabs have reloaded: now the search index catches up with the edit
-            searched = self.builder.index_search()
-        except Exception as exc:
-            self._report_failure(exc, time.perf_counter() - started)
-            return
-        if searched is not None:
-            self.reporter.searched(searched)
-        try:
-            # after the tabs were told, and in a forked child: saving is not on their way
-            self.builder.save(background=True)
-        except OSError as exc:
-            self.reporter.warn(f"the build cache could not be saved: {exc}")
+        self.reporter.built(report, self._changes)
+        if search_follows:
+            self.hub.wait_for_reloads(timeout=RELOAD_GRACE_SECONDS)
+
+    def more_edits(self) -> bool:
+        """True when another edit came during the build (built first, then the index)."""
+        return self.debouncer.has_pending()
+
+    def searched(self, report: SearchReport) -> None:
+        """The search index caught up with the edit."""
+        self.reporter.searched(report)
+
+    def failed(self, error: BaseException, seconds: float) -> None:
+        """Show the error in the tabs and the console; the last good site is served."""
+        self._report_failure(error, seconds)
+
+    def warn(self, message: str) -> None:
+        """Tell the user."""
+        self.reporter.warn(message)
 
     def _report_failure(self, error: BaseException, seconds: float) -> None:
         self.hub.failed(shown_errors(error, self.config.root))

@@ -177,12 +177,12 @@ def test_parallel_and_serial_builds_write_the_same_bytes(
 def test_indexing_during_or_after_the_listings_gives_the_same_site(
     make_site: SiteFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import archivegen.build
+    import archivegen.pipeline.full
 
     config = make_site(fillers=30)
     build_site(config, NOW)  # few listings: Pagefind indexes while they render
     overlapped = tree(config.output_path)
-    monkeypatch.setattr(archivegen.build, "OVERLAP_LISTINGS", 0)  # as for a large archive
+    monkeypatch.setattr(archivegen.pipeline.full, "OVERLAP_LISTINGS", 0)  # as for a large archive
     report = build_site(config, dataclasses.replace(NOW, clean=True))
     assert report.search is not None and report.search.rebuilt_shards == report.search.shards
     after = tree(config.output_path)

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from sitekit import SiteFactory, write_article
 
-from archivegen.build import Builder, BuildOptions, build_site
+from archivegen.build import Builder, BuildMode, BuildOptions, build_site
 from archivegen.config import SiteConfig
 from archivegen.content.model import Article
 from archivegen.errors import ArchivegenError
 from archivegen.graph.model import ArticlePage
+from archivegen.pipeline.decide import RebuildKind
 
 NOW = BuildOptions(now=datetime(2024, 1, 1, tzinfo=UTC), workers=1)
 
@@ -46,7 +47,7 @@ def fresh_copy(config: SiteConfig) -> dict[str, bytes]:
 
 def test_a_warm_edit_writes_what_a_fresh_build_writes(make_site: SiteFactory) -> None:
     config = make_site(fillers=40)
-    builder = Builder(config, NOW, persist=False)
+    builder = Builder(config, NOW)
     first = builder.build()
     edited = config.content_path / "filler/artikel-020.md"
     edited.write_text(
@@ -55,8 +56,8 @@ def test_a_warm_edit_writes_what_a_fresh_build_writes(make_site: SiteFactory) ->
         .replace("Paragraf kedua.", "Paragraf kedua, diperbaiki.")
     )
     report = builder.build(changed={str(edited)})
-    assert dict(report.timings).keys() >= {"graph", "plan", "render", "commit"}
-    assert "load" in dict(report.timings) and "scan" not in dict(report.timings)  # patched
+    assert report.rebuild.kind is RebuildKind.PATCH
+    assert str(report.rebuild) == f"patch: edited {edited}"
     assert 0 < report.rendered < first.pages // 3
     assert report.deleted >= 1  # the old address is gone
     assert report.search is not None and report.search.rebuilt_shards == 1
@@ -69,14 +70,15 @@ def test_a_warm_edit_writes_what_a_fresh_build_writes(make_site: SiteFactory) ->
 
 def test_new_and_deleted_articles_take_the_full_build(make_site: SiteFactory) -> None:
     config = make_site(fillers=10)
-    builder = Builder(config, NOW, persist=False)
+    builder = Builder(config, NOW)
     builder.build()
     new = write_article(
         config.content_path, "baru.md", title="Artikel Baru", date="2023-06-01T10:00:00+07:00",
         category="Politik", author="Budi Santoso",
     )  # fmt: skip
     report = builder.build(changed={str(new)})
-    assert "scan" in dict(report.timings)  # not patched: a new article moves others
+    assert report.rebuild.kind is RebuildKind.FULL  # not patched: a new article moves others
+    assert report.rebuild.reason == f"{new} is a new article"
     assert report.articles == 12
     gone = config.content_path / "filler/artikel-003.md"
     gone.unlink()
@@ -87,7 +89,7 @@ def test_new_and_deleted_articles_take_the_full_build(make_site: SiteFactory) ->
 
 def test_a_broken_edit_raises_and_its_fix_patches_again(make_site: SiteFactory) -> None:
     config = make_site(fillers=10)
-    builder = Builder(config, NOW, persist=False)
+    builder = Builder(config, NOW)
     builder.build()
     before = tree(config.output_path)
     edited = config.content_path / "filler/artikel-004.md"
@@ -105,9 +107,9 @@ def test_a_broken_edit_raises_and_its_fix_patches_again(make_site: SiteFactory) 
 
 def preview_then_edit(config: SiteConfig, name: str) -> tuple[Builder, Path]:
     """A preview's Builder after its first build, and an article edited since."""
-    builder = Builder(config, NOW, persist=False, preview=True)
+    builder = Builder(config, NOW, BuildMode.PREVIEW)
     builder.build()
-    assert builder.index_search() is None  # a full build indexes as it goes
+    assert builder.catch_up_search() is None  # a full build indexes as it goes
     edited = config.content_path / name
     edited.write_text(edited.read_text().replace("Paragraf kedua.", "Paragraf kedua, baru."))
     return builder, edited
@@ -119,11 +121,11 @@ def test_the_preview_commits_pages_first_and_the_search_index_after(
     config = make_site(fillers=20)
     builder, edited = preview_then_edit(config, "filler/artikel-010.md")
     report = builder.build(changed={str(edited)})
-    assert report.search is None and "search" not in dict(report.timings)
+    assert report.search is None and builder.state is not None and builder.state.search_pending
     assert "baru" in (config.output_path / "2023/01/01/berita-nomor-10/index.html").read_text()
-    searched = builder.index_search()
+    searched = builder.catch_up_search()
     assert searched is not None and searched.rebuilt_shards == 1
-    assert builder.index_search() is None  # nothing waits any more
+    assert builder.catch_up_search() is None  # nothing waits any more
     builder.save()
     assert build_site(config, NOW).up_to_date  # the saved state vouches for pages and index
 
@@ -134,7 +136,7 @@ def test_a_cache_saved_while_the_index_lags_does_not_claim_up_to_date(
     config = make_site(fillers=8)
     builder, edited = preview_then_edit(config, "filler/artikel-005.md")
     builder.build(changed={str(edited)})
-    builder.save()  # before index_search: the preview was stopped, or another edit came
+    builder.save()  # before the search caught up: the preview was stopped, or another edit came
     report = build_site(config, NOW)
     assert not report.up_to_date
     assert report.search is not None and report.search.rebuilt_shards == 1
@@ -146,14 +148,14 @@ def test_a_full_rebuild_in_a_session_frees_the_state_it_replaces(
     import weakref
 
     config = make_site(fillers=5)
-    builder = Builder(config, NOW, persist=False, preview=True)
+    builder = Builder(config, NOW, BuildMode.PREVIEW)
     builder.build()
-    assert builder._warm is not None
-    old_environment = weakref.ref(builder._warm.renderer.env)  # templates and it: a cycle
+    assert builder.state is not None
+    old_environment = weakref.ref(builder.state.renderer.env)  # templates and it: a cycle
     (config.root / "templates").mkdir()
     (config.root / "templates" / "404.html").write_text("<p>Tidak ada.</p>\n")
     report = builder.build(changed={str(config.root / "templates" / "404.html")})
-    assert "scan" in dict(report.timings)  # a template: the full build, a new environment
+    assert str(report.rebuild) == "full build: theme changed (templates/404.html)"
     assert old_environment() is None  # collected, not frozen for the rest of the session
 
 
@@ -161,11 +163,9 @@ def test_a_preview_keeps_no_article_body_in_its_graph(make_site: SiteFactory) ->
     # a one-shot build renders the bodies it loads (they are written at once); a preview
     # keeps its graph for the whole session, so it holds excerpts only
     config = make_site(fillers=5)
-    for preview, kept in ((True, False), (False, True)):
-        builder = Builder(
-            config, dataclasses.replace(NOW, clean=True), persist=False, preview=preview
-        )
+    for mode, kept in ((BuildMode.PREVIEW, False), (BuildMode.ONCE, True)):
+        builder = Builder(config, dataclasses.replace(NOW, clean=True), mode)
         builder.build()
-        assert builder._warm is not None
-        articles = [p.article for p in builder._warm.graph.pages if isinstance(p, ArticlePage)]
+        assert builder.state is not None
+        articles = [p.article for p in builder.state.graph.pages if isinstance(p, ArticlePage)]
         assert articles and all(bool(a.body_html) is kept for a in articles)

@@ -1,0 +1,234 @@
+"""The full build: load every article (parsing only the changed files), lay the site out,
+render the pages whose fingerprints changed, index them, stage the static files, commit.
+
+Render workers and Pagefind share the cores: see `_render_and_index` for when they overlap.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from archivegen.content.loader import ContentSet, FileStamp, LoadedArticle
+from archivegen.errors import raise_all
+from archivegen.graph.site import SiteGraph, build_site_graph
+from archivegen.output.atomic import write_atomic
+from archivegen.output.cache import BuildCache, BuildState, CacheStore, CacheWriter, cache_folder
+from archivegen.output.staging import StagedOutput
+from archivegen.pipeline.context import BuildContext, BuildMode, Progress
+from archivegen.pipeline.decide import Rebuild, Scan
+from archivegen.pipeline.inputs import code_digest, config_digest
+from archivegen.pipeline.load import load_changed
+from archivegen.pipeline.render import RenderRun
+from archivegen.pipeline.report import Outcome, Stopwatch, build_warnings
+from archivegen.pipeline.search import start_indexing
+from archivegen.pipeline.selection import next_embargo, select_articles
+from archivegen.pipeline.state import SiteState
+from archivegen.render.fingerprint import Fingerprinter, render_salt, template_digests
+from archivegen.render.renderer import Renderer
+from archivegen.render.theme import static_files, template_dirs
+from archivegen.search import SearchReport
+
+# Up to this many listing pages to render, Pagefind indexes the article pages meanwhile
+# (one article added: ~600 shifted listing pages, one shard); above, after (a cold build:
+# render workers and Pagefind runs would only take turns on the same cores).
+OVERLAP_LISTINGS = 1_000
+REFERENCES_FILE = "template-references.json"
+
+Parsed = dict[str, tuple[FileStamp, LoadedArticle]]
+
+
+def full_build(
+    context: BuildContext,
+    rebuild: Rebuild,
+    last: SiteState | None,
+    store: CacheStore,
+    progress: Progress,
+    lap: Stopwatch,
+) -> tuple[Outcome, SiteState]:
+    """Build every page anew from the inputs the decision stamped; the new state."""
+    scan, config = rebuild.scan, context.config
+    assert scan is not None, "a full build starts from a scan"
+    cache = _starting_cache(context, last, store)
+    lap("cache")
+    content, parsed = _load(context, scan, cache, progress)
+    lap("load")
+    articles, drafts, future = select_articles(content.articles, context.options, context.now)
+    graph = build_site_graph(articles, config)
+    lap("graph")
+    renderer, salt, templates = _renderer(context, graph)
+    # page fingerprints describe the output the state vouches for, and only that one
+    previous = cache.pages if scan.saved.output_manifest_digest == scan.live_manifest else {}
+    with (
+        StagedOutput(config.output_path, clean=context.options.clean) as out,
+        RenderRun(graph.pages, renderer, out, config, context.workers, progress.advance) as run,
+    ):
+        progress.start("Rendering", len(graph.pages))
+        plan = run.plan(previous, Fingerprinter(salt, templates))
+        lap("plan")
+        with _cache_written(context, store, BuildCache(parsed, plan.fingerprints)) as writer:
+            static, searched = _render_and_index(context, run, graph, out, progress, lap)
+            saved = _state_to_save(
+                context, scan, out.manifest_digest(), content, len(articles), len(graph.pages)
+            )
+            commit = out.commit()
+            lap("commit")
+            if writer is not None:
+                store.land(writer, saved)
+                lap("save cache")
+    state = SiteState(
+        scan.inputs, parsed, graph, tuple(plan.relatives), plan.fingerprints, renderer, salt,
+        templates, static, out.hashes, saved, content.naive_dates, on_disk=writer is not None,
+    )  # fmt: skip
+    warnings = build_warnings(graph, content.naive_dates, config.timezone)
+    skipped = (drafts, future)
+    return Outcome(*saved.summary, commit, len(plan.jobs), warnings, searched, skipped), state
+
+
+def _starting_cache(context: BuildContext, last: SiteState | None, store: CacheStore) -> BuildCache:
+    """What the build may reuse: nothing (--clean), the last state's, or the disk cache's."""
+    if context.options.clean:
+        return BuildCache()
+    if last is not None:
+        return BuildCache(dict(last.articles), dict(last.fingerprints))
+    return store.load()
+
+
+def _load(
+    context: BuildContext, scan: Scan, cache: BuildCache, progress: Progress
+) -> tuple[ContentSet, Parsed]:
+    """Every article, parsed if its file changed; raises with every error found."""
+    progress.start("Loading", len(scan.inputs.articles))
+    # a preview keeps its graph for the session: no bodies in it, whatever they save
+    keep_bodies = context.mode is BuildMode.ONCE
+    config, workers = context.config, context.workers
+    content, parsed = load_changed(
+        scan.inputs.articles, config, cache, workers, progress.advance, keep_bodies
+    )
+    raise_all(content.errors)
+    return content, parsed
+
+
+def _renderer(context: BuildContext, graph: SiteGraph) -> tuple[Renderer, str, dict[str, str]]:
+    """The renderer, and what page fingerprints are salted with: (renderer, salt, templates)."""
+    config, theme = context.config, context.theme
+    compiled = compiled_templates(context)
+    renderer = Renderer(graph.site, template_dirs(config, theme), theme, compiled)
+    salt = render_salt(graph.site, config_digest(config, theme))
+    return renderer, salt, template_digests_kept(renderer, compiled)
+
+
+@contextmanager
+def _cache_written(
+    context: BuildContext, store: CacheStore, cache: BuildCache
+) -> Iterator[CacheWriter | None]:
+    """`archivegen build` writes the cache in a child process while it renders (landed by
+    the caller after the commit; thrown away if the build fails). Forked before any thread
+    (the render pool's, Pagefind's) is running. A preview saves later, in the background."""
+    if context.mode is not BuildMode.ONCE:
+        yield None
+        return
+    writer = store.writer(cache)
+    try:
+        yield writer
+    except BaseException:
+        writer.discard()
+        raise
+
+
+def _render_and_index(
+    context: BuildContext,
+    run: RenderRun,
+    graph: SiteGraph,
+    out: StagedOutput,
+    progress: Progress,
+    lap: Stopwatch,
+) -> tuple[tuple[str, ...], SearchReport | None]:
+    """Render the planned pages, stage the static files, index: (static files, index report).
+
+    Render workers and Pagefind both want every core, so overlapping them pays only when
+    the listings to render are few (an added article): then Pagefind indexes the article
+    pages, rendered first, while the listings render.
+    """
+    search = context.config.search
+    run.start()
+    pending = None
+    try:
+        if search and run.listing_jobs <= OVERLAP_LISTINGS:
+            run.render_articles()
+            pending = start_indexing(graph, out, context)
+        run.finish()
+        if search and pending is None:
+            pending = start_indexing(graph, out, context)
+        static = _stage_static(context, out)
+        lap("render")
+        progress.start("Indexing", 1)
+        searched = pending.finish() if pending is not None else None
+        progress.advance()
+        lap("search")
+    finally:
+        if pending is not None:
+            pending.close()
+    return static, searched
+
+
+def _stage_static(context: BuildContext, out: StagedOutput) -> tuple[str, ...]:
+    """Stage the theme's and the site's static files; their output paths."""
+    static = []
+    for relative, data in static_files(context.config, context.theme):
+        out.write(relative, data)
+        static.append(relative)
+    return tuple(static)
+
+
+def _state_to_save(
+    context: BuildContext,
+    scan: Scan,
+    manifest_digest: str,
+    content: ContentSet,
+    published: int,
+    pages: int,
+) -> BuildState:
+    """What the cache on disk will say of the output this build commits."""
+    return BuildState(
+        inputs_digest=scan.inputs.digest,
+        output_manifest_digest=manifest_digest,
+        next_embargo=next_embargo(content.articles, context.now, context.options),
+        summary=(published, pages),
+        input_parts=scan.inputs.parts,
+        theme_files=scan.inputs.theme,
+    )
+
+
+def template_digests_kept(renderer: Renderer, compiled: Path) -> dict[str, str]:
+    """`template_digests`, parsing only the templates edited since the last build: what
+    each names is kept with the compiled templates (`compiled`, a cache of the same code)."""
+    memo = compiled / REFERENCES_FILE
+    try:
+        loaded = json.loads(memo.read_bytes())
+    except (OSError, ValueError):
+        loaded = {}
+    known = {
+        key: value
+        for key, value in (loaded.items() if isinstance(loaded, dict) else ())
+        if value is None or (isinstance(value, list) and all(isinstance(n, str) for n in value))
+    }
+    before = dict(known)
+    digests = template_digests(renderer.env, known)
+    if known != before:
+        write_atomic(memo, json.dumps(known, sort_keys=True).encode())
+    return digests
+
+
+def compiled_templates(context: BuildContext) -> Path:
+    """Where compiled templates are kept: beside the cache, per archivegen code (which
+    decides the Jinja options they were compiled with); other codes' folders are removed."""
+    folder = cache_folder(context.config.root, context.config.output_path)
+    current = folder / f"templates-{code_digest()[:12]}"
+    for old in folder.glob("templates-*"):
+        if old != current:
+            shutil.rmtree(old, ignore_errors=True)
+    return current
