@@ -11,21 +11,19 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from archivegen.graph.model import Page
+from archivegen.config import SiteConfig
 from archivegen.graph.patch import GraphIndex, patch_graph
 from archivegen.graph.site import SiteGraph
 from archivegen.graph.urls import output_path
 from archivegen.output.staging import StagedOutput
 from archivegen.pipeline.context import BuildContext, BuildMode
 from archivegen.pipeline.decide import ArticleEdits, Rebuild
-from archivegen.pipeline.render import render_jobs
+from archivegen.pipeline.render import RenderJob, job, render_jobs
 from archivegen.pipeline.report import Outcome, Stopwatch, build_warnings
 from archivegen.pipeline.search import index_articles, keep_search_index
 from archivegen.pipeline.state import SiteState
 from archivegen.render.fingerprint import Fingerprinter
 from archivegen.search import SearchReport
-
-Job = tuple[str, Page]  # (output file, page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +45,7 @@ def build_edits(
     patch = _patch(context, last, edits)
     lap("graph")
     with StagedOutput(config.output_path, previous=dict(last.hashes)) as out:
-        fingerprints, jobs = _fingerprints(patch, last)
+        fingerprints, jobs = _fingerprints(patch, last, config)
         _carry_over(out, patch, last.static_paths, jobs)
         lap("plan")
         render_jobs(jobs, last.renderer, out, config)
@@ -91,7 +89,9 @@ def _patch(context: BuildContext, last: SiteState, edits: ArticleEdits) -> _Patc
     return _Patch(graph, index, touched, tuple(paths))
 
 
-def _fingerprints(patch: _Patch, last: SiteState) -> tuple[dict[str, str], list[Job]]:
+def _fingerprints(
+    patch: _Patch, last: SiteState, config: SiteConfig
+) -> tuple[dict[str, str], list[RenderJob]]:
     """Every page's fingerprint after the patch, and the touched pages whose changed."""
     fingerprinter = Fingerprinter(last.salt, dict(last.templates))
     fingerprints = dict(last.fingerprints)
@@ -102,15 +102,15 @@ def _fingerprints(patch: _Patch, last: SiteState) -> tuple[dict[str, str], list[
         relative, page = patch.page_paths[position], patch.graph.pages[position]
         fingerprints[relative] = fingerprint = fingerprinter.page(page)
         if fingerprint != last.fingerprints.get(relative):
-            jobs.append((relative, page))
+            jobs.append(job(relative, page, config))
     return fingerprints, jobs
 
 
 def _carry_over(
-    out: StagedOutput, patch: _Patch, static_paths: Sequence[str], jobs: Sequence[Job]
+    out: StagedOutput, patch: _Patch, static_paths: Sequence[str], jobs: Sequence[RenderJob]
 ) -> None:
     """Every file but the pages to render is carried over from the live output."""
-    rendering = {relative for relative, _ in jobs}
+    rendering = {one.path for one in jobs}
     for relative in [*patch.page_paths, *static_paths]:
         if relative not in rendering:
             out.keep(relative)

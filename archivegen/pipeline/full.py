@@ -80,7 +80,7 @@ def full_build(
                 store.land(writer, saved)
                 lap("save cache")
     state = SiteState(
-        scan.inputs, parsed, graph, tuple(plan.relatives), plan.fingerprints, renderer, salt,
+        scan.inputs, parsed, graph, tuple(plan.paths), plan.fingerprints, renderer, salt,
         templates, static, out.hashes, saved, content.naive_dates, on_disk=writer is not None,
     )  # fmt: skip
     warnings = build_warnings(graph, content.naive_dates, config.timezone)

@@ -23,7 +23,7 @@ def seed_page(config) -> ArticlePage:  # type: ignore[no-untyped-def]
 
 def test_the_body_is_rendered_from_the_file(make_site: SiteFactory) -> None:
     config = make_site()
-    page = with_body(seed_page(config), config)
+    page = with_body(seed_page(config), config.content_path / "dunia" / "seed.md", config)
     assert page.article.body_html.count("<p>") == 7
     (full,) = load_content(config).articles
     assert page.article.body_html == full.body_html
@@ -35,4 +35,4 @@ def test_a_file_changed_mid_build_is_an_error_not_a_mixed_site(make_site: SiteFa
     seed = config.content_path / "dunia" / "seed.md"
     seed.write_text(seed.read_text(encoding="utf-8") + "\nParagraf baru.\n", encoding="utf-8")
     with pytest.raises(ContentError, match="changed while the site was being built"):
-        with_body(page, config)
+        with_body(page, seed, config)
