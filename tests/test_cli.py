@@ -39,6 +39,28 @@ def test_init_then_build(tmp_path: Path) -> None:
     assert again.returncode == 1 and "not empty" in again.stderr
 
 
+def test_build_verbose_says_which_path_ran_and_why(tmp_path: Path) -> None:
+    run("init", "arsip", cwd=tmp_path)
+    site = tmp_path / "arsip"
+
+    def first_line() -> str:
+        result = run("build", "-v", cwd=site)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.splitlines()[0]
+
+    assert first_line() == "full build: no build cache to start from"
+    assert first_line() == "up to date: no input changed"
+    (site / "templates").mkdir()
+    (site / "templates" / "404.html").write_text("<p>Tidak ada.</p>\n", encoding="utf-8")
+    assert first_line() == "full build: theme changed (templates/404.html)"
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("page_size: 20", "page_size: 7"))
+    assert first_line() == "full build: site.yaml changed"
+    write_article(site / "content", "baru.md", title="Baru", date="2024-02-01", category="A")
+    assert first_line() == "full build: content changed"
+    assert "full build" not in run("build", cwd=site).stdout  # only with -v
+
+
 def test_content_errors_exit_1_without_traceback(tmp_path: Path) -> None:
     run("init", "arsip", cwd=tmp_path)
     site = tmp_path / "arsip"

@@ -76,9 +76,9 @@ def parse_datetime(
     if found is None:
         raise DateParseError(f"no date found in {text.strip()[:80]!r}")
     (year, month, day), rest = found
-    clock = _find_time(rest, text)
+    clock = _find_time(rest)
     if clock is None and time_text.strip():
-        clock = _find_time(time_text, time_text)
+        clock = _find_time(time_text)
     hour, minute, second, zone = clock or (0, 0, 0, None)
     zone = zone or _zone_only(rest) or _zone_only(time_text) or default_zone
     if zone is None:
@@ -132,7 +132,7 @@ def _find_date(text: str) -> tuple[tuple[int, int, int], str] | None:
     return ymd, rest
 
 
-def _find_time(rest: str, whole: str) -> tuple[int, int, int, tzinfo | None] | None:
+def _find_time(rest: str) -> tuple[int, int, int, tzinfo | None] | None:
     """Hour, minute, second and zone of the first time in rest, None when there is none."""
     m = _TIME_RE.search(rest)
     if m is None:

@@ -1,1 +1,2 @@
-"""The build's steps that touch many files: cached, parallel loading and rendering."""
+"""The build's steps: decide the path (decide), then load, lay out, render and index
+(full) or patch (edit); the state one build hands the next (state), and its report."""

@@ -2,11 +2,12 @@
 
     watchdog events ──▶ Debouncer (one call per burst) ──▶ Builder ──▶ LiveHub ──▶ tabs (SSE)
 
-Rebuilds are the ordinary incremental build of one `Builder` kept for the session, run one
+Rebuilds are `Builder.preview` of one Builder kept for the session (mode PREVIEW), run one
 at a time on the debouncer's thread, told which files changed (an edited article patches
-the last build's graph; anything else is a full incremental build). A failed build leaves
-the last good site in the output folder (the build only swaps in a complete one), so the
-server keeps serving it and the tabs show the errors on top.
+the last build's graph; anything else is a full incremental build). The `Preview` is its
+listener: it reloads the tabs, reports to the console, and says whether another edit waits.
+A failed build leaves the last good site in the output folder (the build only swaps in a
+complete one), so the server keeps serving it and the tabs show the errors on top.
 """
 
 from __future__ import annotations
