@@ -1,7 +1,8 @@
 """The site graph's records: what each page shows, ready for a template.
 
 Every page is a frozen value holding exactly what its template needs, so rendering is a
-pure function of (site, page) and a page can be pickled to a worker or hashed for a cache.
+pure function of (site, page) and a page can be handed to a render worker (by fork, or
+pickled) or hashed for a cache.
 """
 
 from __future__ import annotations

@@ -275,6 +275,7 @@ class CacheStore:
 
     def state(self) -> BuildState:
         """The last build's state (small: read alone when nothing changed)."""
+        self.wait()
         return load_state(self.root, self.output)
 
     def load(self) -> BuildCache:
@@ -288,10 +289,13 @@ class CacheStore:
         self.wait()
         return CacheWriter(self.root, self.output, cache, self._base)
 
-    def land(self, writer: CacheWriter, state: BuildState) -> None:
-        """Put a written cache in place, with the state that vouches for it."""
-        if writer.land(state):
+    def land(self, writer: CacheWriter, state: BuildState) -> bool:
+        """Put a written cache in place, with the state that vouches for it; False when the
+        child could not write it (the last state stays: the next build renders again)."""
+        landed = writer.land(state)
+        if landed:
             self._base = writer.base
+        return landed
 
     def save(self, cache: BuildCache, state: BuildState, background: bool = False) -> None:
         """Write a cache and its state; `background`: in a forked child (see CacheWriter)."""

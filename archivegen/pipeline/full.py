@@ -76,12 +76,12 @@ def full_build(
             )
             commit = out.commit()
             lap("commit")
+            on_disk = writer is not None and store.land(writer, saved)
             if writer is not None:
-                store.land(writer, saved)
                 lap("save cache")
     state = SiteState(
         scan.inputs, parsed, graph, tuple(plan.paths), plan.fingerprints, renderer, salt,
-        templates, static, out.hashes, saved, content.naive_dates, on_disk=writer is not None,
+        templates, static, out.hashes, saved, content.naive_dates, on_disk=on_disk,
     )  # fmt: skip
     warnings = build_warnings(graph, content.naive_dates, config.timezone)
     skipped = (drafts, future)

@@ -1,7 +1,7 @@
 """The search index step of a build: collect the article pages by shard, then reuse or rebuild.
 
 The index is sharded: each shard (a calendar range of the archive: a year, a quarter or a
-month, see `graph.site.search_shards`) is its own Pagefind bundle under `pagefind/<shard>/`,
+month, see `graph.shards.search_shards`) is its own Pagefind bundle under `pagefind/<shard>/`,
 reused or rebuilt on its own, and merged in the browser (`mergeIndex`). A new or edited
 article rebuilds one shard, and Pagefind's memory is bounded by the largest shard, not by
 the archive. Building and delivering a bundle is `search.bundle`'s job.
