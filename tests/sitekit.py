@@ -1,14 +1,18 @@
-"""Test kit: writing articles and small sites, paths to the fixtures and the shared corpus."""
+"""Test kit: writing articles and small sites, the graph they lay out, paths to the fixtures and
+the shared corpus."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from archivegen.config import SiteConfig
 from archivegen.content.frontmatter import dump_front_matter
+from archivegen.content.loader import load_content
+from archivegen.graph.model import Entry, Link
+from archivegen.graph.site import SiteGraph, build_site_graph
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_ARTICLE = FIXTURES / "seed-article.md"
@@ -17,6 +21,7 @@ WIB = timezone(timedelta(hours=7))
 CATEGORIES = ("Politik", "Ekonomi", "Olahraga")
 
 SiteFactory = Callable[..., SiteConfig]
+P = TypeVar("P")
 
 
 def write_article(folder: Path, name: str, body: str = "Isi berita.", **fields: Any) -> Path:
@@ -41,3 +46,22 @@ def filler_articles(content: Path, count: int) -> None:
             category=CATEGORIES[i % 3],
             tags=["ekonomi-rakyat", f"topik-{i % 4}"],
         )
+
+
+def site_graph(config: SiteConfig) -> SiteGraph:
+    """The graph a build lays out from a site folder's articles."""
+    return build_site_graph(load_content(config).articles, config)
+
+
+def pages_of(pages: Iterable[object], kind: type[P]) -> list[P]:
+    """The pages of one kind, in their order."""
+    return [page for page in pages if isinstance(page, kind)]
+
+
+def entries_before(newest: datetime, *hours: float) -> list[Entry]:
+    """Entries of one category, dated these hours before `newest` (in its zone), in that order."""
+    dunia = Link("Dunia", "/kategori/dunia/")
+    return [
+        Entry(f"Berita {i}", f"/berita-{i}/", newest - timedelta(hours=h), dunia, (), "")
+        for i, h in enumerate(hours)
+    ]
