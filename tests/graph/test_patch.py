@@ -43,7 +43,9 @@ def test_a_patched_graph_equals_a_fresh_layout(make_site: SiteFactory) -> None:
     assert patched[1] == index_graph(patched[0])  # the new one is the patched graph's
     # so a second edit of the moved article patches again
     c = by_path(tuple(new_articles), "artikel-007.md")
-    again = patch_graph(patched[0], patched[1], [(c, edit(c, title="Lagi"))], config.permalinks.article)
+    again = patch_graph(
+        patched[0], patched[1], [(c, edit(c, title="Lagi"))], config.permalinks.article
+    )
     assert again is not None
     final = [edit(x, title="Lagi") if x is c else x for x in new_articles]
     assert again[0] == build_site_graph(final, config)
