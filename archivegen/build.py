@@ -85,7 +85,7 @@ class Builder:
             return up_to_date_report(rebuild, self.config.output_path, lap)
         if rebuild.kind is RebuildKind.PATCH:
             assert last is not None
-            lap("load")
+            lap("load, patch")  # the decision read the edits and patched the graph
             outcome, state = build_edits(context, rebuild, last, lap)
         else:
             lap("scan")

@@ -202,6 +202,8 @@ def import_(
     .revisions/. Exit status 2 means some pages were not imported: each is listed with its
     reason, and the summary says how to fix them.
     """
+    # long for its --help text and the options it hands on; the work is in import_sources.
+    # Imported here: `archivegen build` need not load the importers.
     from archivegen.importers import ColumnMapping, import_sources, load_mapping
 
     config = _import_config(config_path)

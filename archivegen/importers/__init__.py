@@ -72,6 +72,8 @@ def import_sources(
     Saved pages are extracted on `workers` processes (default: one per core); articles are
     dated, merged and written in this process, in the order of the inputs.
     """
+    # one pass over the inputs, in order, from expansion to the written file: its length is
+    # the keyword arguments it hands on, not logic to cut apart
     files, missing = expand_sources(sources)
     # `archivegen import . --into content/` must not read back the articles it writes
     files = [f for f in files if not f.resolve().is_relative_to(into.resolve())]

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from archivegen.content.loader import FileStamp, LoadedArticle, load_article_file
 from archivegen.content.model import Article
-from archivegen.graph.patch import GraphIndex, index_graph, patch_refusal
+from archivegen.graph.patch import GraphIndex, index_graph, patch_graph, patch_refusal
+from archivegen.graph.site import SiteGraph
 from archivegen.output.cache import BuildState, CacheStore
 from archivegen.output.manifest import manifest_file_digest
 from archivegen.output.staging import check_output_dir
@@ -39,12 +40,13 @@ class RebuildKind(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class ArticleEdits:
-    """Edited article files, read: what a patch swaps into the last graph."""
+    """Edited article files, read and swapped into the last graph: what a patch renders."""
 
     stamps: Mapping[str, FileStamp]  # their new stamps
-    pairs: list[tuple[Article, Article]]  # (as the last build read it, as it is now)
     loaded: Mapping[str, tuple[FileStamp, LoadedArticle]]  # their new cache entries
-    index: GraphIndex  # where each article of the last graph shows
+    graph: SiteGraph  # the last graph with the edited articles swapped in
+    index: GraphIndex  # where each article of that graph shows
+    touched: list[int]  # positions of the pages that show an edited article
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +114,10 @@ def _patch_or_refusal(
     pairs, loaded = read
     index = last.index or index_graph(last.graph)
     pattern = context.config.permalinks.article
-    refused = patch_refusal(last.graph, index, pairs, pattern)
-    if refused is not None:
-        return refused
-    edits = ArticleEdits(stamps, pairs, loaded, index)
+    patched = patch_graph(last.graph, index, pairs, pattern)
+    if patched is None:  # the edits move an article: say how
+        return patch_refusal(last.graph, index, pairs, pattern) or "the edits move an article"
+    edits = ArticleEdits(stamps, loaded, *patched)
     return Rebuild(RebuildKind.PATCH, f"edited {', '.join(sorted(stamps))}", edits=edits)
 
 

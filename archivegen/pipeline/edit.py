@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archivegen.config import SiteConfig
-from archivegen.graph.patch import GraphIndex, patch_graph
+from archivegen.graph.patch import GraphIndex
 from archivegen.graph.site import SiteGraph
 from archivegen.graph.urls import output_path
 from archivegen.output.staging import StagedOutput
@@ -42,8 +42,7 @@ def build_edits(
     """Patch the last graph with the edited articles, render what shows them, commit."""
     edits, config = rebuild.edits, context.config
     assert edits is not None, "a patch is decided with its edits"
-    patch = _patch(context, last, edits)
-    lap("graph")
+    patch = _patch(last, edits)
     with StagedOutput(config.output_path, previous=dict(last.hashes)) as out:
         fingerprints, jobs = _fingerprints(patch, last, config)
         _carry_over(out, patch, last.static_paths, jobs)
@@ -78,15 +77,11 @@ def build_edits(
     return Outcome(*saved.summary, commit, len(jobs), warnings, searched), state
 
 
-def _patch(context: BuildContext, last: SiteState, edits: ArticleEdits) -> _Patch:
-    pattern = context.config.permalinks.article
-    patched = patch_graph(last.graph, edits.index, edits.pairs, pattern)
-    assert patched is not None, "the decision checked that the patch applies"
-    graph, index, touched = patched
+def _patch(last: SiteState, edits: ArticleEdits) -> _Patch:
     paths = list(last.page_paths)
-    for position in touched:  # an edited title moves its article to a new address
-        paths[position] = output_path(graph.pages[position].url)
-    return _Patch(graph, index, touched, tuple(paths))
+    for position in edits.touched:  # an edited title moves its article to a new address
+        paths[position] = output_path(edits.graph.pages[position].url)
+    return _Patch(edits.graph, edits.index, edits.touched, tuple(paths))
 
 
 def _fingerprints(

@@ -50,6 +50,8 @@ def full_build(
     lap: Stopwatch,
 ) -> tuple[Outcome, SiteState]:
     """Build every page anew from the inputs the decision stamped; the new state."""
+    # the steps of a full build in their order, one call (and one timed lap) each: read
+    # together, they are the build; cut apart, the order would be spread over functions
     scan, config = rebuild.scan, context.config
     assert scan is not None, "a full build starts from a scan"
     cache = _starting_cache(context, last, store)
