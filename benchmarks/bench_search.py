@@ -158,7 +158,7 @@ class _NullSink:
     def write(self, relative: str, data: bytes) -> bool:
         return True
 
-    def write_file(self, relative: str, path: Path) -> bool:
+    def write_file(self, relative: str, path: Path, digest: str) -> bool:
         return True
 
     def can_keep(self, relative: str, digest: str) -> bool:

@@ -73,9 +73,9 @@ class StagingArea:
         target.write_bytes(data)
         return Staged(relative, file_digest, staged=True)
 
-    def stage_file(self, relative: str, path: Path) -> Staged:
-        """Stage a finished file by moving it in (no copy), unless the output holds it."""
-        file_digest = digest(path.read_bytes())
+    def stage_file(self, relative: str, path: Path, file_digest: str) -> Staged:
+        """Stage a finished file (of this digest) by moving it in, no copy, unless the output
+        holds it."""
         if self.is_current(relative, file_digest):
             return Staged(relative, file_digest, staged=False)
         target = self.folder / relative
@@ -150,10 +150,11 @@ class StagedOutput:
         self._claim(relative)
         return self.record(self.area.stage(relative, data))
 
-    def write_file(self, relative: str, path: Path) -> bool:
-        """Stage a finished file by moving it in; False when the output holds its bytes."""
+    def write_file(self, relative: str, path: Path, file_digest: str) -> bool:
+        """Stage a finished file (of this digest) by moving it in; False when the output
+        holds its bytes."""
         self._claim(relative)
-        return self.record(self.area.stage_file(relative, path))
+        return self.record(self.area.stage_file(relative, path, file_digest))
 
     def record(self, staged: Staged) -> bool:
         """Note a file staged through the area (by this process or another); True if staged."""

@@ -42,8 +42,9 @@ class FileSink(Protocol):
 
     def write(self, relative: str, data: bytes) -> bool: ...
 
-    def write_file(self, relative: str, path: Path) -> bool:
-        """Take a finished file (the sink may move it: it is not used again)."""
+    def write_file(self, relative: str, path: Path, digest: str) -> bool:
+        """Take a finished file whose digest the caller knows (the sink may move it: it is
+        not used again)."""
         ...
 
     def can_keep(self, relative: str, digest: str) -> bool: ...
@@ -199,8 +200,9 @@ def _deliver(
             continue
         relative = f"{shard.folder}/{path.relative_to(bundle).as_posix()}"
         data = path.read_bytes()
-        files[relative] = (digest(data), len(data))
-        sink.write_file(relative, path)
+        file_digest = digest(data)
+        files[relative] = (file_digest, len(data))
+        sink.write_file(relative, path, file_digest)
     return write_state(shard, fingerprint, pages, files, sink)
 
 

@@ -348,7 +348,7 @@ class DictSink:
         self.files[relative] = data
         return True
 
-    def write_file(self, relative: str, path: Path) -> bool:
+    def write_file(self, relative: str, path: Path, digest: str) -> bool:
         return self.write(relative, path.read_bytes())
 
     def scratch(self, label: str) -> Path:
