@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib.resources import as_file, files
 from pathlib import Path
 
 import rcssmin  # type: ignore[import-untyped]
+import rjsmin  # type: ignore[import-untyped]
 
 from archivegen.config import SiteConfig
 from archivegen.errors import ConfigError
@@ -58,13 +59,18 @@ def static_files(config: SiteConfig, theme: list[Path]) -> Iterator[tuple[str, b
                 yield relative, minify_static(relative, path.read_bytes())
 
 
+MINIFIERS: dict[str, Callable[[str], str]] = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
+
+
 def minify_static(relative: str, data: bytes) -> bytes:
-    """Stylesheets minified (rcssmin; `.min.css` and non-UTF-8 files as they are); others kept."""
-    if not relative.endswith(".css") or relative.endswith(".min.css"):
+    """Stylesheets and scripts minified (rcssmin, rjsmin); `.min.*` and non-UTF-8 files as
+    they are, and any other file."""
+    stem, dot, extension = relative.rpartition(".")
+    minify = MINIFIERS.get(dot + extension)
+    if minify is None or stem.endswith(".min"):
         return data
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return data
-    minified: str = rcssmin.cssmin(text)
-    return minified.encode("utf-8")
+    return minify(text).encode("utf-8")

@@ -28,8 +28,10 @@ def test_css_is_minified_at_build(theme_site: SiteConfig) -> None:
         assert rule in built
 
 
-def test_minify_keeps_other_files_and_min_css_as_they_are() -> None:
-    assert minify_static("static/app.js", b"var  a = 1;  ") == b"var  a = 1;  "
+def test_minify_keeps_other_files_and_min_files_as_they_are() -> None:
+    assert minify_static("static/app.js", b"var  a = 1;  // why\n") == b"var a=1;"
+    assert minify_static("static/app.min.js", b"var  a = 1;  ") == b"var  a = 1;  "
+    assert minify_static("static/logo.svg", b"<svg>  </svg>") == b"<svg>  </svg>"
     assert minify_static("static/x.min.css", b"a {  }") == b"a {  }"
     assert minify_static("static/latin1.css", b"a{content:'\xe9'}") == b"a{content:'\xe9'}"
     assert minify_static("static/a.css", b"a {\n  color : red ;\n}\n") == b"a{color:red}"
