@@ -20,6 +20,7 @@ from archivegen.output.cache import BuildCache, BuildState, CacheStore, CacheWri
 from archivegen.output.staging import StagedOutput
 from archivegen.pipeline.context import BuildContext, BuildMode, Progress
 from archivegen.pipeline.decide import Rebuild, Scan
+from archivegen.pipeline.images import attach_images, stage_images
 from archivegen.pipeline.inputs import code_digest, config_digest
 from archivegen.pipeline.load import load_changed
 from archivegen.pipeline.render import RenderRun
@@ -59,6 +60,7 @@ def full_build(
     content, parsed = _load(context, scan, cache, progress)
     lap("load")
     articles, drafts, future = select_articles(content.articles, context.options, context.now)
+    articles = attach_images(articles, config)
     graph = build_site_graph(articles, config)
     lap("graph")
     renderer, salt, templates = _renderer(context, graph)
@@ -73,6 +75,9 @@ def full_build(
         lap("plan")
         with _cache_written(context, store, BuildCache(parsed, plan.fingerprints)) as writer:
             static, searched = _render_and_index(context, run, graph, out, progress, lap)
+            media, images = stage_images(articles, config, out, context.workers)
+            static = (*static, *media)  # a patch carries them over, as the static files
+            lap("images")
             saved = _state_to_save(
                 context, scan, out.manifest_digest(), content, len(articles), len(graph.pages)
             )
@@ -87,7 +92,8 @@ def full_build(
     )  # fmt: skip
     warnings = build_warnings(graph, content.naive_dates, config.timezone)
     skipped = (drafts, future)
-    return Outcome(*saved.summary, commit, len(plan.jobs), warnings, searched, skipped), state
+    outcome = Outcome(*saved.summary, commit, len(plan.jobs), warnings, searched, skipped, images)
+    return outcome, state
 
 
 def _starting_cache(context: BuildContext, last: SiteState | None, store: CacheStore) -> BuildCache:
