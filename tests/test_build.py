@@ -118,7 +118,8 @@ def test_feed_and_sitemap_are_valid_xml_with_absolute_urls(make_site: SiteFactor
     html_pages = [p for p in config.output_path.rglob("index.html") if p != search_page]
     assert len(locations) == len(html_pages)
     feeds = 1 + 4  # the site's and one per category (Dunia, Politik, Ekonomi, Olahraga)
-    others = 1 + feeds + 3 + 1  # 404.html, feeds, sitemap, news sitemap, robots, search page
+    # 404.html, feeds, sitemap, news sitemap, robots, search page, three redirect maps
+    others = 1 + feeds + 3 + 1 + 3
     assert report.pages == len(html_pages) + others
     robots = (config.output_path / "robots.txt").read_text()
     assert "Sitemap: https://arsip.example/sitemap.xml" in robots

@@ -15,10 +15,9 @@ from datetime import UTC, datetime, timedelta
 
 from archivegen.config import SiteConfig
 from archivegen.content.model import Article
-from archivegen.errors import ContentError, OutputError, raise_all
-from archivegen.graph.model import ArticlePage, Entry, Link, Page, RedirectPage
+from archivegen.graph.model import ArticlePage, Entry, Link, Page
 from archivegen.graph.taxonomy import Grouping, term_slug
-from archivegen.graph.urls import fill, output_path
+from archivegen.graph.urls import fill
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -173,23 +172,3 @@ def _sharing_most_tags(
     ranked.sort()
     mask = (1 << width) - 1
     return [key & mask for key in ranked[:limit]]
-
-
-def redirect_pages(ordered: Sequence[Article], urls: Sequence[str]) -> list[Page]:
-    """A redirect page at every alias, so old links keep working; unsafe aliases are errors."""
-    pages: list[Page] = []
-    errors: list[ContentError] = []
-    for article, url in zip(ordered, urls, strict=True):
-        for alias in article.aliases:
-            # `/read/123/judul` is served as a folder (`/read/123/judul/index.html`), which
-            # web servers answer for both spellings; `/old.html` stays a file
-            if "." not in alias.rsplit("/", 1)[-1]:
-                alias = alias.rstrip("/") + "/"
-            try:
-                output_path(alias)
-            except OutputError as exc:
-                errors.append(ContentError(exc.message, path=article.source_path, field="aliases"))
-                continue
-            pages.append(RedirectPage(url=alias, target=url))
-    raise_all(errors)
-    return pages

@@ -120,7 +120,6 @@ class SiteInfo:
     taxonomies: tuple[str, ...]
     params: dict[str, object] = field(default_factory=dict)
     search: bool = True  # False (`search: false`): no search page, no search box
-    logo: str = ""  # site.yaml `logo`: a site path or URL; cards fall back to it
 
     def absolute(self, url: str) -> str:
         """An absolute URL for a site path (for feeds, canonical links, sitemaps)."""
@@ -183,6 +182,17 @@ class RedirectPage:
     url: str
     target: str
     template: str = "redirect.html"
+
+
+@dataclass(frozen=True, slots=True)
+class RedirectMapPage:
+    """A web server's redirect map of every alias (path, or path and query) to its target:
+    `syntax` is `nginx`, `netlify` (`_redirects`) or `apache` (`.htaccess`)."""
+
+    url: str
+    syntax: str
+    rules: tuple[tuple[str, str], ...]  # (alias, target), sorted by alias
+    template: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +262,7 @@ Page = (
     | TermIndexPage
     | ArchiveIndexPage
     | RedirectPage
+    | RedirectMapPage
     | SearchPage
     | NotFoundPage
     | FeedPage

@@ -19,11 +19,11 @@ from archivegen.graph.articles import (
     assign_article_urls,
     make_entry,
     newest_first,
-    redirect_pages,
 )
 from archivegen.graph.feeds import feed_pages, news_sitemap_page, sitemap_pages
 from archivegen.graph.listings import archive_pages, listing_pages
 from archivegen.graph.model import Link, NotFoundPage, Page, RobotsPage, SiteInfo
+from archivegen.graph.redirects import alias_rules, redirect_map_pages, redirect_pages
 from archivegen.graph.shards import search_page, search_shards
 from archivegen.graph.taxonomy import Grouping, group_by_term, taxonomy_patterns
 from archivegen.graph.urls import output_path
@@ -57,10 +57,13 @@ def build_site_graph(articles: Sequence[Article], config: SiteConfig) -> SiteGra
     pages += listing_pages(entries, groupings, config)
     pages += archive_pages(ordered, entries, config)
     pages += feed_pages(entries, groupings["category"], config)
-    pages += redirect_pages(ordered, urls)
     if config.search:
         pages.append(search_page(shards, config.permalinks.search))
     pages.append(NotFoundPage())
+    # the maps come before the meta-refresh pages, so an alias never hides a map either
+    rules = alias_rules(ordered, urls, (page.url for page in pages), warnings)
+    pages += redirect_map_pages(rules)
+    pages += redirect_pages(rules)
     pages = drop_url_clashes(pages, warnings)
     pages += sitemap_pages(pages, ordered, urls)
     news = news_sitemap_page(entries, config)
@@ -90,7 +93,6 @@ def make_site_info(config: SiteConfig, categories: Grouping) -> SiteInfo:
         taxonomies=config.taxonomies,
         params=dict(config.params),
         search=config.search,
-        logo=config.logo,
     )
 
 

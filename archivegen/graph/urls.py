@@ -43,6 +43,8 @@ def paged_url(first_url: str, page_pattern: str, number: int) -> str:
 # a forbidden character; or an empty, `.`, `..` or hidden segment (`//`, `/.`)
 _UNSAFE_CHARS = re.compile(r"[\\\x00\r\n?#]")
 _UNSAFE_SEGMENT = re.compile(r"//|/\.")
+# the one hidden file a site may hold: Apache reads its redirect map from it
+SERVER_FILES = frozenset({"/.htaccess"})
 
 
 @lru_cache(maxsize=1 << 18)  # pure, and asked again for every page of every build
@@ -53,7 +55,7 @@ def output_path(url: str) -> str:
     """
     if not url.startswith("/") or _UNSAFE_CHARS.search(url):
         raise OutputError(f"unsafe URL {url!r}: it must be a plain path starting with /")
-    if _UNSAFE_SEGMENT.search(url):
+    if _UNSAFE_SEGMENT.search(url) and url not in SERVER_FILES:
         raise OutputError(f"unsafe URL {url!r}: empty, dot or hidden path segments are refused")
     relative = url.strip("/")
     if url.endswith("/") or not relative:

@@ -15,7 +15,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from archivegen.content.images import is_remote
 from archivegen.content.loader import FileStamp, LoadedArticle, load_article_file
 from archivegen.content.model import Article
 from archivegen.graph.patch import GraphIndex, index_graph, patch_graph, patch_refusal
@@ -25,6 +24,7 @@ from archivegen.output.manifest import manifest_file_digest
 from archivegen.output.staging import check_output_dir
 from archivegen.pipeline.context import BuildContext, BuildMode
 from archivegen.pipeline.inputs import BuildInputs, scan_inputs
+from archivegen.pipeline.moves import article_url
 from archivegen.pipeline.state import SiteState
 
 OUTPUT_CHANGED = "the output folder changed since the last build"
@@ -113,6 +113,9 @@ def _patch_or_refusal(
     if isinstance(read, str):
         return read
     pairs, loaded = read
+    for old, new in pairs:  # the full build records its old address as a redirect
+        if article_url(old, context.config) != article_url(new, context.config):
+            return f"{new.source_path} moves to a new address (its old one is kept)"
     index = last.index or index_graph(last.graph)
     pattern = context.config.permalinks.article
     patched = patch_graph(last.graph, index, pairs, pattern)
@@ -209,14 +212,8 @@ def _read_edits(
         old = last.articles[path][1]
         if outcome.article is None or old.article is None:
             return f"{path} has errors to report"  # the full build reports them
-        if _local_image(outcome.article) or _local_image(old.article):
-            return f"{path} shows a local image (measured and resized by a full build)"
         if outcome.assumed_timezone != old.assumed_timezone:
             return f"{path}: whether its date names a zone changed"  # the build's warning
         pairs.append((old.article, outcome.article))
         loaded[path] = (stamp, outcome)
     return pairs, loaded
-
-
-def _local_image(article: Article) -> bool:
-    return bool(article.image) and not is_remote(article.image or "")

@@ -12,6 +12,7 @@ from archivegen.graph.model import (
     FeedPage,
     NewsSitemapPage,
     Page,
+    RedirectMapPage,
     RobotsPage,
     SiteInfo,
     SitemapPage,
@@ -23,6 +24,7 @@ from archivegen.render.feeds import (
     render_robots,
     render_sitemap,
 )
+from archivegen.render.redirects import render_redirect_map
 
 
 class Renderer:
@@ -51,6 +53,8 @@ class Renderer:
             return render_news_sitemap(page, self.site)
         if isinstance(page, RobotsPage):
             return render_robots(page, self.site)
+        if isinstance(page, RedirectMapPage):
+            return render_redirect_map(page)
         return self.render_template(page.template, page).encode("utf-8")
 
     def render_template(self, name: str, page: Page) -> str:

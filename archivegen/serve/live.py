@@ -36,6 +36,8 @@ class LiveState:
 
     build: str
     errors: tuple[ShownError, ...] = ()
+    # (old address, new) of the articles that build moved: a tab showing one follows it
+    moved: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> str:
         """The SSE `data:` payload (one line: json.dumps escapes newlines)."""
@@ -43,7 +45,10 @@ class LiveState:
             {"path": e.path, "line": e.line, "field": e.field, "message": e.message}
             for e in self.errors
         ]
-        return json.dumps({"build": self.build, "errors": errors}, ensure_ascii=True)
+        moved = dict(self.moved)
+        return json.dumps(
+            {"build": self.build, "errors": errors, "moved": moved}, ensure_ascii=True
+        )
 
 
 def shown_errors(error: BaseException, site_root: Path) -> tuple[ShownError, ...]:
@@ -86,14 +91,15 @@ class LiveHub:
         """The current state (read a page's token from it before reading the page)."""
         return self._state
 
-    def built(self, changed: bool) -> None:
-        """A build succeeded: a new token when files changed (tabs reload), errors cleared."""
+    def built(self, changed: bool, moved: tuple[tuple[str, str], ...] = ()) -> None:
+        """A build succeeded: a new token when files changed (tabs reload, and a tab on an
+        article that moved goes to its new address), errors cleared."""
         with self._lock:
             if changed:
                 self._generation += 1
                 # one return is the sign: closed tabs linger in `_streams` until written to
                 self._reloading = (self._opened, 1 if self._streams else 0)
-            self._publish(LiveState(self._token(), ()))
+            self._publish(LiveState(self._token(), (), moved if changed else ()))
 
     def wait_for_reloads(self, timeout: float) -> bool:
         """Wait until a tab told to reload has connected again (its page has loaded).

@@ -55,7 +55,14 @@
       var state = JSON.parse(event.data);
       if (shown !== null && state.build !== shown) {
         events.close();
-        location.reload();
+        // an edit moved this article (its title gave a new slug): follow it there; the
+        // address comes from the server's build, and only a same-site path is followed
+        var moved = state.moved && state.moved[location.pathname];
+        if (typeof moved === "string" && moved.charAt(0) === "/" && moved.charAt(1) !== "/") {
+          location.replace(moved + location.search + location.hash);
+        } else {
+          location.reload();
+        }
         return;
       }
       showErrors(state.errors);

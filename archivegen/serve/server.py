@@ -147,7 +147,7 @@ class Preview:
 
     def built(self, report: BuildReport, search_follows: bool) -> None:
         """Reload the tabs; when the search index follows, serve their reloads first."""
-        self.hub.built(changed=bool(report.written or report.deleted))
+        self.hub.built(changed=bool(report.written or report.deleted), moved=report.moves)
         self.reporter.built(report, self._changes)
         if search_follows:
             self.hub.wait_for_reloads(timeout=RELOAD_GRACE_SECONDS)

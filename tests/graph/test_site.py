@@ -71,11 +71,6 @@ def test_an_alias_never_hides_an_article_or_a_listing(make_site: SiteFactory) ->
     assert shared_files(graph) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph/site.py: the search page and the 404 page are appended after the redirects, "
-    "so an alias at their address keeps the redirect and drops them (with a warning)",
-)
 @pytest.mark.parametrize("alias, kind", [("/cari/", SearchPage), ("/404.html", NotFoundPage)])
 def test_an_alias_never_hides_the_search_or_404_page(
     make_site: SiteFactory, alias: str, kind: type
@@ -84,11 +79,6 @@ def test_an_alias_never_hides_the_search_or_404_page(
     assert [type(p).__name__ for p in graph.pages if p.url == alias] == [kind.__name__]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph/site.py: the sitemaps and robots.txt are added after drop_url_clashes, so an "
-    "alias at their address leaves two pages claiming one output file",
-)
 @pytest.mark.parametrize("alias", ["/sitemap.xml", "/robots.txt", "/news-sitemap.xml"])
 def test_no_two_pages_claim_one_output_file_whatever_the_aliases(
     make_site: SiteFactory, alias: str

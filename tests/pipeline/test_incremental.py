@@ -58,7 +58,9 @@ def test_a_new_title_reaches_listings_feeds_and_neighbours(make_site: SiteFactor
     assert report.rendered < first.pages // 3
     new_url = "2023/01/02/judul-baru/index.html"
     assert (config.output_path / new_url).is_file()
-    assert not (config.output_path / "2023/01/02/berita-nomor-30").exists()  # old URL removed
+    # the old URL was published: it now redirects to the new one (recorded in redirects.tsv)
+    old = (config.output_path / "2023/01/02/berita-nomor-30/index.html").read_text()
+    assert 'content="0; url=/2023/01/02/judul-baru/"' in old or "/2023/01/02/judul-baru/" in old
     assert "Judul Baru" in (config.output_path / "kategori/politik/index.html").read_text()
     assert (
         "Judul Baru" in (config.output_path / "2023/01/02/berita-nomor-27/index.html").read_text()
