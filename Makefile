@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo build test check install browser test-deps axe sample format clean
+.PHONY: demo build test check install browser test-deps axe vnu sample format clean
 
 ## demo: install, build the bundled sample archive, serve it on http://127.0.0.1:$(PORT) and
 ## rebuild and reload the browser on every change (archivegen serve)
@@ -20,8 +20,8 @@ build: $(VENV)/.installed
 sample: $(VENV)/.installed
 	$(BIN)/python scripts/make_sample.py
 
-## test: install what the tests need (Python extras, Debian chromium, sshd, rsync, git, axe-core) and run every check
-test: $(VENV)/.installed-test browser test-deps axe check
+## test: install what the tests need (Python extras, Debian chromium, sshd, rsync, git, Java, axe-core, vnu) and run every check
+test: $(VENV)/.installed-test browser test-deps axe vnu check
 
 ## check: formatting, lint, types, layer contracts, then the test suite (warnings are errors)
 check:
@@ -50,8 +50,8 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: install Debian's chromium (browser tests will skip)"; fi; }
 
-## test-deps: Debian's openssh-server, rsync and git for the deploy tests (needs root; only the missing)
-DEPLOY_TOOLS := /usr/sbin/sshd:openssh-server /usr/bin/rsync:rsync /usr/bin/git:git
+## test-deps: Debian's openssh-server, rsync, git (deploy tests) and a Java runtime (the HTML checker); needs root, installs only the missing
+DEPLOY_TOOLS := /usr/sbin/sshd:openssh-server /usr/bin/rsync:rsync /usr/bin/git:git /usr/bin/java:default-jre-headless
 test-deps:
 	@missing=""; for pair in $(DEPLOY_TOOLS); do \
 	  [ -x "$${pair%%:*}" ] || missing="$$missing $${pair##*:}"; done; \
@@ -65,6 +65,12 @@ AXE := .cache/npm/node_modules/axe-core/axe.min.js
 axe: $(AXE)
 $(AXE):
 	npm install --prefix .cache/npm --no-audit --no-fund --loglevel=error axe-core@4
+
+## vnu: the W3C Nu Html Checker (npm's vnu-jar; runs on Java) for the theme's HTML tests
+VNU := .cache/npm/node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU)
+$(VNU):
+	npm install --prefix .cache/npm --no-audit --no-fund --loglevel=error vnu-jar@26
 
 ## format: rewrite code to the project's style
 format: $(VENV)/.installed-test
