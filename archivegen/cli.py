@@ -28,7 +28,7 @@ from archivegen.errors import ArchivegenError
 from archivegen.scaffold import create_site
 
 if TYPE_CHECKING:
-    from archivegen.importers import ImportSettings
+    from archivegen.importers import ImportReport, ImportSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -173,6 +173,12 @@ def build(
     "--force", is_flag=True, help="Merge into articles edited by hand since their import."
 )
 @click.option(
+    "--fetch-images",
+    is_flag=True,
+    help="Download each article's remote image (once) beside it, named by its digest; the "
+    "article then shows the copy and keeps the URL as image_source. Without it, no request.",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -191,6 +197,7 @@ def import_(
     workers: int | None,
     dry_run: bool,
     force: bool,
+    fetch_images: bool,
     config_path: Path | None,
     debug: bool,
 ) -> None:
@@ -226,7 +233,23 @@ def import_(
     finally:
         progress.close()
     print_import_report(report, verbose=dry_run)
+    if fetch_images and not dry_run:
+        _fetch_images(report)
     sys.exit(report.exit_code)
+
+
+def _fetch_images(report: ImportReport) -> None:
+    """The --fetch-images step over the files the import wrote or found unchanged."""
+    from archivegen.importers.images import fetch_images
+
+    files = sorted({Path(o.target) for o in report.outcomes if o.target})
+    fetched = fetch_images(files)
+    click.echo(
+        f"Images: {len(fetched.rewritten)} article(s) now show a local copy "
+        f"({fetched.downloads} download(s)); {len(fetched.failures)} failed"
+    )
+    for path, reason in fetched.failures:
+        click.echo(f"  {path}: {reason}", err=True)
 
 
 def _import_settings(

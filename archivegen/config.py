@@ -98,6 +98,7 @@ class SiteConfig:
     permalinks: Permalinks = field(default_factory=Permalinks)
     markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
     search: bool = True
+    logo: str = ""  # the site's logo (a path on the site or an http(s) URL): publisher.logo
     params: dict[str, Any] = field(default_factory=dict)
     deploy: tuple[dict[str, Any], ...] = ()
     imports: ImportOptions = field(default_factory=ImportOptions, metadata={"key": "import"})
@@ -257,11 +258,25 @@ def _check_semantics(config: SiteConfig, path: str, lines: dict[str, int]) -> li
         if name not in TAXONOMIES:
             problems.append(("taxonomies", f"{name!r} is not one of {', '.join(TAXONOMIES)}"))
     problems.extend(_check_permalinks(config.permalinks))
+    if config.logo and not _is_logo(config.logo):
+        problems.append(("logo", "must be an http(s) URL or a path on the site starting with /"))
     for name, value in config.imports.defaults.items():
         problem = default_field_problem(str(name), value)
         if problem:
             problems.append((f"import.defaults.{name}", problem))
     return [_error(path, lines, key, message) for key, message in problems]
+
+
+def _is_logo(value: str) -> bool:
+    # a path on the site (no climbing, no scheme, no `//host`) or an http(s) URL with a host
+    if value.startswith(("http://", "https://")):
+        return "." in value.split("/")[2] and not any(c in value for c in ' <>"\\')
+    return (
+        value.startswith("/")
+        and not value.startswith("//")
+        and ".." not in value.split("/")
+        and not any(c in value for c in ' <>"\\:')
+    )
 
 
 def _check_permalinks(permalinks: Permalinks) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from archivegen.config import SiteConfig
 from archivegen.content.aliases import clean_alias
 from archivegen.content.dates import DateProblem, parse_date
 from archivegen.content.frontmatter import field_lines, parse_front_matter, split_front_matter
+from archivegen.content.images import image_problem
 from archivegen.content.markdown import render_markdown
 from archivegen.content.model import Article
 from archivegen.content.slug import is_safe_slug, slugify
@@ -208,7 +209,7 @@ class _FieldReader:
             "category": self.text("category", required=True),
             "authors": self.names("author"),
             "tags": self.names("tags"),
-            "image": self.text("image"),
+            "image": self.image(),
             "image_caption": self.text("image_caption"),
             "source": self.text("source"),
             "section": self.text("section"),
@@ -229,6 +230,16 @@ class _FieldReader:
             self.fail(name, f"must be text, not {type(value).__name__}")
             return None
         return " ".join(str(value).split())
+
+    def image(self) -> str | None:
+        value = self.text("image")
+        if value is None:
+            return None
+        problem = image_problem(value, article_folder(self.shown, self.config))
+        if problem:
+            self.fail("image", f"{value!r} {problem}")
+            return None
+        return value
 
     def names(self, name: str) -> tuple[str, ...]:
         value = self.meta.get(name)
@@ -290,6 +301,15 @@ class _FieldReader:
             except ValueError as exc:
                 self.fail("aliases", f"{item!r} {exc}")
         return tuple(good)
+
+
+def article_folder(shown: str, config: SiteConfig) -> str:
+    """An article file's folder relative to the content folder ("" at its top or outside)."""
+    parent = (config.root / shown).parent  # `shown` is relative to the site, or absolute
+    if not parent.is_relative_to(config.content_path):
+        return ""
+    inside = parent.relative_to(config.content_path).as_posix()
+    return "" if inside == "." else inside
 
 
 def _display_path(path: Path, root: Path) -> str:

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
+from archivegen.content.images import LeadImage
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -21,6 +23,7 @@ class Article:
     updated: datetime | None = None
     image: str | None = None
     image_caption: str | None = None
+    lead_image: LeadImage | None = None  # `image` as a local file, measured by the build
     source: str | None = None
     section: str | None = None
     aliases: tuple[str, ...] = ()

@@ -120,6 +120,7 @@ class SiteInfo:
     taxonomies: tuple[str, ...]
     params: dict[str, object] = field(default_factory=dict)
     search: bool = True  # False (`search: false`): no search page, no search box
+    logo: str = ""  # site.yaml `logo`: a site path or URL; cards fall back to it
 
     def absolute(self, url: str) -> str:
         """An absolute URL for a site path (for feeds, canonical links, sitemaps)."""

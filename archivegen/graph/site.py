@@ -93,6 +93,7 @@ def make_site_info(config: SiteConfig, categories: Grouping) -> SiteInfo:
         taxonomies=config.taxonomies,
         params=dict(config.params),
         search=config.search,
+        logo=config.logo,
     )
 
 

@@ -12,6 +12,7 @@ import trafilatura
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
+from archivegen.content.images import is_remote
 from archivegen.errors import ImportError_
 from archivegen.importers.dates import WIB
 from archivegen.importers.html_dates import PageDates, page_dates, saved_at
@@ -62,11 +63,18 @@ def extract_html(text: str, default_zone: tzinfo = WIB) -> HtmlExtract:
         tags=split_keywords(doc.tags),
         site_name=meta.site_name or doc.sitename or None,
         url=url,
-        image=safe_url(doc.image) if doc.image else None,
+        image=_lead_image(doc.image, url),
         body=body_to_markdown(body, base_url=url, skip_title=title or ""),
         # plain text (no links or formatting) shows a listing's teasers and timestamps best
         not_article=listing_reason(tree, lambda: trafilatura.extract(text) or ""),
     )
+
+
+def _lead_image(image: str | None, page_url: str | None) -> str | None:
+    """The page's image as an absolute http(s) URL (a relative `/static/...` joined to the
+    page's address); None if it cannot be one: the build would look for it in content/."""
+    found = safe_url(image, page_url) if image else None
+    return found if found and is_remote(found) else None
 
 
 def _main_text(tree: HtmlElement) -> tuple[Document | None, HtmlElement | None]:

@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from archivegen.content.images import is_remote
 from archivegen.content.loader import FileStamp, LoadedArticle, load_article_file
 from archivegen.content.model import Article
 from archivegen.graph.patch import GraphIndex, index_graph, patch_graph, patch_refusal
@@ -212,8 +213,14 @@ def _read_edits(
         old = last.articles[path][1]
         if outcome.article is None or old.article is None:
             return f"{path} has errors to report"  # the full build reports them
+        if _local_image(outcome.article) or _local_image(old.article):
+            return f"{path} shows a local image (measured and resized by a full build)"
         if outcome.assumed_timezone != old.assumed_timezone:
             return f"{path}: whether its date names a zone changed"  # the build's warning
         pairs.append((old.article, outcome.article))
         loaded[path] = (stamp, outcome)
     return pairs, loaded
+
+
+def _local_image(article: Article) -> bool:
+    return bool(article.image) and not is_remote(article.image or "")

@@ -21,6 +21,7 @@ from archivegen.output.cache import BuildCache, BuildState, CacheStore, CacheWri
 from archivegen.output.staging import StagedOutput
 from archivegen.pipeline.context import BuildContext, BuildMode, Progress
 from archivegen.pipeline.decide import Rebuild, Scan
+from archivegen.pipeline.images import attach_images, stage_images
 from archivegen.pipeline.inputs import code_digest, config_digest
 from archivegen.pipeline.load import load_changed
 from archivegen.pipeline.moves import follow_moves
@@ -63,6 +64,7 @@ def full_build(
     articles, drafts, future = select_articles(content.articles, context.options, context.now)
     before = store.load().articles if context.options.clean and last is None else cache.articles
     articles, moves = follow_moves(articles, before, parsed, config)  # did an edit move one?
+    articles = attach_images(articles, config)
     graph = build_site_graph(articles, config)
     lap("graph")
     renderer, salt, templates = _renderer(context, graph)
@@ -77,6 +79,9 @@ def full_build(
         lap("plan")
         with _cache_written(context, store, BuildCache(parsed, plan.fingerprints)) as writer:
             static, searched = _render_and_index(context, run, graph, out, progress, lap)
+            media, images = stage_images(articles, config, out, context.workers)
+            static = (*static, *media)  # a patch carries them over, as the static files
+            lap("images")
             saved = _state_to_save(
                 context, scan, out.manifest_digest(), content, len(articles), len(graph.pages)
             )
@@ -91,7 +96,7 @@ def full_build(
     )  # fmt: skip
     warnings = build_warnings(graph, content.naive_dates, config.timezone)
     skipped = (drafts, future)
-    outcome = Outcome(*saved.summary, commit, len(plan.jobs), warnings, searched, skipped)
+    outcome = Outcome(*saved.summary, commit, len(plan.jobs), warnings, searched, skipped, images)
     return dataclasses.replace(outcome, moves=moves), state
 
 

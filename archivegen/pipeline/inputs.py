@@ -10,6 +10,7 @@ from pathlib import Path
 
 from archivegen import __version__
 from archivegen.config import SiteConfig
+from archivegen.content.images import IMAGE_SUFFIXES
 from archivegen.content.loader import FileStamp, scan_article_files
 from archivegen.digest import digest_parts
 from archivegen.pipeline.moves import RECORD_FILE
@@ -65,6 +66,8 @@ def scan_inputs(config: SiteConfig, theme: list[Path], options_key: str) -> Buil
     record = config.root / RECORD_FILE  # the moved articles' old addresses: their aliases
     if record.is_file():
         tail.append(_stamp_line(record, (record.stat().st_size, record.stat().st_mtime_ns)))
+    # the content's images too: a page shows one's size and digest (pipeline/images.py)
+    tail += [_stamp_line(path, stamp) for path, stamp in _walk_images(config.content_path)]
     lines = [_stamp_line(path, stamp) for path, stamp in articles]
     return _inputs(articles, head, tuple(tail), lines)
 
@@ -109,4 +112,16 @@ def _walk(folder: Path) -> list[tuple[Path, FileStamp]]:
         for name in sorted(files):
             stat = os.stat(os.path.join(base, name))
             found.append((Path(base, name), (stat.st_size, stat.st_mtime_ns)))
+    return found
+
+
+def _walk_images(folder: Path) -> list[tuple[Path, FileStamp]]:
+    # only the image files are stat'ed: the article files already were, by their scan
+    found = []
+    for base, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.lower().endswith(IMAGE_SUFFIXES):
+                stat = os.stat(os.path.join(base, name))
+                found.append((Path(base, name), (stat.st_size, stat.st_mtime_ns)))
     return found

@@ -11,6 +11,7 @@ from typing import Protocol
 from archivegen.graph.site import SiteGraph
 from archivegen.output.staging import CommitReport
 from archivegen.pipeline.decide import Rebuild
+from archivegen.pipeline.images import ImageReport
 from archivegen.search import SearchReport
 
 
@@ -32,6 +33,7 @@ class BuildReport:
     skipped_future: int = 0
     search: SearchReport | None = None  # None when `search: false` or nothing changed
     timings: tuple[tuple[str, float], ...] = ()  # seconds per step, in order
+    images: ImageReport | None = None  # None when no image step ran (a patch, up to date)
     moves: tuple[tuple[str, str], ...] = ()  # (old address, new) of articles an edit moved
 
     @property
@@ -51,6 +53,7 @@ class Outcome:
     warnings: tuple[str, ...]
     search: SearchReport | None
     skipped: tuple[int, int] = (0, 0)  # (drafts, future articles) left out
+    images: ImageReport | None = None  # image copies made and reused (a full build)
     moves: tuple[tuple[str, str], ...] = ()  # (old address, new) of articles an edit moved
 
 
@@ -88,6 +91,7 @@ def report(rebuild: Rebuild, outcome: Outcome, output: Path, lap: Stopwatch) -> 
         skipped_future=outcome.skipped[1],
         search=outcome.search,
         timings=tuple(lap.laps),
+        images=outcome.images,
         moves=outcome.moves,
     )
 

@@ -11,7 +11,7 @@ import jinja2
 from babel.support import NullTranslations
 
 from archivegen.graph.model import SiteInfo
-from archivegen.render import dates, metadata
+from archivegen.render import dates, images, metadata
 from archivegen.render.i18n import load_translations
 
 
@@ -68,6 +68,8 @@ def _metadata(site: SiteInfo) -> dict[str, Any]:
         "breadcrumb_data": lambda trail: metadata.breadcrumb_list(trail, site),
         "absolute_url": lambda url: metadata.absolute_url(url, site),
         "og_locale": metadata.og_locale(site.language),
+        "picture": images.picture,
+        "social_image": lambda article: metadata.social_image(article, site),
     }
 
 

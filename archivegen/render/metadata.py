@@ -13,7 +13,9 @@ from functools import lru_cache
 from babel import Locale
 from babel.core import get_global
 
+from archivegen.content.model import Article
 from archivegen.graph.model import ArticlePage, Link, SiteInfo
+from archivegen.render.images import lead_image_url
 
 SCHEMA = "https://schema.org"
 JsonObject = dict[str, object]
@@ -41,9 +43,22 @@ def news_article(page: ArticlePage, site: SiteInfo) -> JsonObject:
         data["description"] = article.excerpt
     if page.tags:
         data["keywords"] = [tag.name for tag in page.tags]
-    if article.image:
-        data["image"] = [absolute_url(article.image, site)]
+    image = social_image(article, site)
+    if image:
+        data["image"] = [image]
     return data
+
+
+def social_image(article: Article, site: SiteInfo) -> str | None:
+    """The absolute URL of a page's card image: its lead image, else the site's logo."""
+    url = lead_image_url(article) or site_logo(site)
+    return absolute_url(url, site) if url else None
+
+
+def site_logo(site: SiteInfo) -> str | None:
+    """`logo` of site.yaml (`params.logo`, as earlier sites set it, if not)."""
+    logo = site.logo or site.params.get("logo")
+    return logo if isinstance(logo, str) and logo else None
 
 
 def breadcrumb_list(trail: Iterable[Link | tuple[str, str]], site: SiteInfo) -> JsonObject:
@@ -63,10 +78,10 @@ def breadcrumb_list(trail: Iterable[Link | tuple[str, str]], site: SiteInfo) -> 
 
 
 def publisher(site: SiteInfo) -> JsonObject:
-    """The site as a schema.org Organization; `params.logo` (a URL or path) adds its logo."""
+    """The site as a schema.org Organization; `logo` (a URL or path) adds its logo."""
     data: JsonObject = {"@type": "Organization", "name": site.title, "url": site.absolute("/")}
-    logo = site.params.get("logo")
-    if isinstance(logo, str) and logo:
+    logo = site_logo(site)
+    if logo:
         data["logo"] = {"@type": "ImageObject", "url": absolute_url(logo, site)}
     return data
 

@@ -485,7 +485,10 @@ FILE_EDITS = {
     "title": ("title: Berita Nomor 5", "title: Berita Kelima"),
     "first paragraph": ("Paragraf pertama", "Alinea pembuka"),
     "second paragraph": ("Paragraf kedua.", "Paragraf kedua, diperbaiki."),
-    "image caption": ("category: Olahraga", "category: Olahraga\nimage_caption: Foto/Net"),
+    "image caption": (
+        "category: Olahraga",
+        "category: Olahraga\nimage: https://foto.example/5.jpg\nimage_caption: Foto/Net",
+    ),  # with its image: a caption alone shows nothing (no empty figure)
     "a tag more": ("- topik-1", "- topik-1\n- baru"),
     "author": ("author: Siti Aminah", "author: Rina Wati"),
     "category": ("category: Olahraga", "category: Dunia"),

@@ -1,0 +1,203 @@
+"""The image step: measure each article's local image, then make its copies for the site.
+
+Two halves around the render. Before the layout, `attach_images` reads each local image
+named by an article's `image` (its digest, size and format, remembered by file stamp so an
+unchanged file is not read again) and puts the measurement on the Article: the pages then
+depend on it, and so do their fingerprints. After the render, `stage_images` gives the
+staging area every copy that `render/images.py` plans, resizing with Pillow on the build's
+workers only the copies the cache folder lacks. The cache is keyed by (source digest,
+width, format) in a folder per Pillow version: an unchanged image is never processed again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import PIL
+from PIL import Image
+
+from archivegen.config import SiteConfig
+from archivegen.content.frontmatter import field_lines, split_front_matter
+from archivegen.content.images import LeadImage, is_remote, local_image_path
+from archivegen.content.loader import article_folder
+from archivegen.content.model import Article
+from archivegen.digest import digest
+from archivegen.errors import ContentError, raise_all
+from archivegen.output.atomic import write_atomic
+from archivegen.output.cache import cache_folder
+from archivegen.output.staging import StagedOutput
+from archivegen.pipeline.workers import map_chunks
+from archivegen.render.images import Variant, variants
+
+MEASURED_FILE = "images.json"
+MAX_PIXELS = 50_000_000  # a larger image is refused (a decompression bomb, or a mistake)
+# sizes a reader will not see the loss in, ~a third of a camera JPEG's bytes at one width
+ENCODER_OPTIONS: dict[str, dict[str, object]] = {
+    "jpeg": {"quality": 82, "optimize": True, "progressive": True},
+    "webp": {"quality": 80, "method": 4},
+    "png": {"optimize": True},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ImageReport:
+    """What the image step did: copies made now, and copies the cache already held."""
+
+    processed: int = 0
+    reused: int = 0
+
+
+def attach_images(articles: Sequence[Article], config: SiteConfig) -> list[Article]:
+    """The articles, each local `image` measured onto its `lead_image`; raises every
+    missing or unreadable image, naming the article file, line and field."""
+    memo_path = cache_folder(config.root, config.output_path) / MEASURED_FILE
+    memo = _read_memo(memo_path)
+    fresh: dict[str, list[object]] = {}
+    errors: list[ContentError] = []
+    out = []
+    for article in articles:
+        if not article.image or is_remote(article.image):
+            out.append(article)
+            continue
+        try:
+            image = _measure(article, config, memo, fresh)
+        except ContentError as exc:
+            errors.append(exc)
+            continue
+        out.append(dataclasses.replace(article, lead_image=image))
+    raise_all(errors)
+    if fresh != memo:
+        write_atomic(memo_path, json.dumps(fresh, sort_keys=True).encode())
+    return out
+
+
+def _measure(
+    article: Article,
+    config: SiteConfig,
+    memo: dict[str, list[object]],
+    fresh: dict[str, list[object]],
+) -> LeadImage:
+    assert article.image is not None
+    relative = local_image_path(article.image, article_folder(article.source_path, config))
+    path = (config.content_path / relative) if relative else None
+    try:
+        if path is None or not path.resolve().is_relative_to(config.content_path):
+            raise OSError("it points outside the content folder (through a link?)")
+        stat = path.stat()
+        key = f"{relative}\t{stat.st_size}\t{stat.st_mtime_ns}"
+        known = memo.get(key)
+        if known is None:
+            known = _read_image(path)
+        fresh[key] = known
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise _image_error(article, config, f"{article.image!r} cannot be used: {reason}") from None
+    image_digest, width, height, kind = known
+    return LeadImage(str(relative), str(image_digest), int(width), int(height), str(kind))  # type: ignore[call-overload]
+
+
+def _read_image(path: Path) -> list[object]:
+    data = path.read_bytes()
+    with Image.open(io.BytesIO(data)) as image:
+        kind = (image.format or "").lower()
+        width, height = image.size
+        if kind not in ("jpeg", "png", "gif", "webp"):
+            raise ValueError(f"{kind or 'an unknown format'} is not a JPEG, PNG, GIF or WebP")
+        if width * height > MAX_PIXELS:
+            raise ValueError(f"{width}×{height} pixels is over the {MAX_PIXELS:,} limit")
+    return [digest(data), width, height, kind]
+
+
+def _image_error(article: Article, config: SiteConfig, message: str) -> ContentError:
+    """The error naming the article's `image:` line (the file is read again, rarely)."""
+    line = 1
+    try:
+        text = (config.root / article.source_path).read_text(encoding="utf-8")
+        line = field_lines(split_front_matter(text, article.source_path).yaml_text).get("image", 1)
+    except (OSError, UnicodeDecodeError, ContentError):
+        pass
+    return ContentError(message, path=article.source_path, line=line, field="image")
+
+
+def _read_memo(path: Path) -> dict[str, list[object]]:
+    try:
+        found = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(v, list) and len(v) == 4}
+
+
+# (source file, the copies it needs) per image; the cache folder in the context
+_Job = tuple[str, tuple[Variant, ...]]
+
+
+def stage_images(
+    articles: Sequence[Article], config: SiteConfig, out: StagedOutput, workers: int
+) -> tuple[tuple[str, ...], ImageReport]:
+    """Stage every copy of every measured image; (their output paths, what was done)."""
+    store = image_cache(config)
+    jobs: dict[str, _Job] = {}
+    for article in articles:
+        image = article.lead_image
+        if image is not None and image.digest not in jobs:
+            jobs[image.digest] = (str(config.content_path / image.path), variants(image))
+    missing = [job for job in jobs.values() if any(not _cached(store, v) for v in job[1])]
+    processed = sum(map_chunks(_make_copies, store, missing, workers, 4))
+    paths = []
+    for _, copies in jobs.values():
+        for copy in copies:
+            out.write(copy.path, (store / _cache_name(copy)).read_bytes())
+            paths.append(copy.path)
+    total = len(paths)
+    return tuple(paths), ImageReport(processed=processed, reused=total - processed)
+
+
+def image_cache(config: SiteConfig) -> Path:
+    """The folder of finished copies, one per Pillow version (its encoders make the bytes)."""
+    return cache_folder(config.root, config.output_path) / f"images-pillow{PIL.__version__}"
+
+
+def _cache_name(copy: Variant) -> str:
+    return copy.path.rsplit("/", 1)[1]  # <digest>-<width>.<ext>: the key, as a name
+
+
+def _cached(store: Path, copy: Variant) -> bool:
+    return (store / _cache_name(copy)).is_file()
+
+
+def _make_copies(store: Path, jobs: Sequence[_Job]) -> list[int]:
+    """Resize each source to the copies the cache lacks (in a forked worker); the counts."""
+    made = []
+    for source, copies in jobs:
+        count = 0
+        with Image.open(source) as original:
+            original.load()
+            for copy in copies:
+                if not _cached(store, copy):
+                    write_atomic(store / _cache_name(copy), encode(original, copy))
+                    count += 1
+        made.append(count)
+    return made
+
+
+def encode(original: Image.Image, copy: Variant) -> bytes:
+    """One copy's bytes: resized with Lanczos, colours kept, metadata (EXIF, GPS) dropped."""
+    image = original.convert("RGBA" if _has_alpha(original) else "RGB")
+    if image.size != (copy.width, copy.height):
+        image = image.resize((copy.width, copy.height), Image.Resampling.LANCZOS)
+    if copy.format == "jpeg" and image.mode == "RGBA":
+        image = image.convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format=copy.format.upper(), **ENCODER_OPTIONS[copy.format])
+    return buffer.getvalue()
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info

@@ -1,0 +1,82 @@
+"""Which copies of an article's image the site holds, and how a page asks for them (pure).
+
+A measured `LeadImage` decides everything: the widths (a few up to the original's, never
+larger), the formats (WebP beside the original's, GIF as PNG), and where each copy lives,
+named by the source's digest (`media/<d[:2]>/<digest>-<width>.<ext>`): equal bytes share
+their copies, and a changed image gets new names, so no browser shows a stale copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archivegen.content.images import LeadImage, is_remote
+from archivegen.content.model import Article
+
+WIDTHS = (480, 800, 1200)  # a phone, a tablet, a desktop column at 2x density
+MAX_WIDTH = 1600  # no copy wider than this, whatever the original
+# the article column: 40rem at most (--measure in themes/default/static/style.css), else
+# the screen less the 1rem margins
+SIZES = "(min-width: 42rem) 40rem, calc(100vw - 2rem)"
+_FALLBACK = {"jpeg": ("jpeg", "jpg"), "png": ("png", "png"), "gif": ("png", "png")}
+_MIME = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One copy of an image: its size, format (Pillow's name) and path in the site."""
+
+    width: int
+    height: int
+    format: str
+    path: str  # relative to the output folder
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """What a template writes for one image: `<source>`s, the `<img>` and its size."""
+
+    sources: tuple[tuple[str, str], ...]  # (MIME type, srcset) of the modern formats
+    src: str
+    srcset: str
+    sizes: str
+    width: int
+    height: int
+
+
+def variants(image: LeadImage) -> tuple[Variant, ...]:
+    """Every copy of the image the site holds: each width in the fallback format, then WebP."""
+    top = min(image.width, MAX_WIDTH)
+    widths = [w for w in WIDTHS if w < top] + [top]
+    fallback, ext = _FALLBACK.get(image.format, ("webp", "webp"))
+    formats = [(fallback, ext)] + ([("webp", "webp")] if fallback != "webp" else [])
+    found = []
+    for name, suffix in formats:
+        for width in widths:
+            height = max(1, round(image.height * width / image.width))
+            path = f"media/{image.digest[:2]}/{image.digest}-{width}.{suffix}"
+            found.append(Variant(width, height, name, path))
+    return tuple(found)
+
+
+def picture(image: LeadImage) -> Picture:
+    """The `<picture>` of an image: the fallback format in `<img>`, WebP in a `<source>`."""
+    copies = variants(image)
+    fallback = [v for v in copies if v.format == copies[0].format]
+    others = [v for v in copies if v.format != copies[0].format]
+    largest = fallback[-1]
+    sources = ((_MIME["webp"], _srcset(others)),) if others else ()
+    return Picture(
+        sources, "/" + largest.path, _srcset(fallback), SIZES, largest.width, largest.height
+    )
+
+
+def lead_image_url(article: Article) -> str | None:
+    """The article's image as one URL (a site path or a remote URL), for social cards."""
+    if article.lead_image is not None:
+        return picture(article.lead_image).src  # the largest copy, in a format cards read
+    return article.image if article.image and is_remote(article.image) else None
+
+
+def _srcset(copies: list[Variant]) -> str:
+    return ", ".join(f"/{v.path} {v.width}w" for v in copies)

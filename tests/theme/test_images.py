@@ -1,0 +1,175 @@
+"""Article images, built for real: Pillow-made files in, resized copies, markup and cards out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import lxml.html
+import pytest
+from PIL import Image
+from sitekit import write_article
+from themekit import BASE, NOW, write_theme_site
+
+from archivegen.build import build_site
+from archivegen.config import SiteConfig
+from archivegen.errors import ArchivegenError
+
+ARTICLE = {"date": "2023-03-01T10:00:00+07:00", "author": "Budi Santoso", "category": "Dunia"}
+
+
+def make_jpeg(path: Path, size: tuple[int, int] = (1500, 1000), colour: str = "steelblue") -> Path:
+    """A real JPEG made by Pillow (a gradient, so resizing has work to do)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image = Image.new("RGB", size, colour)
+    for x in range(0, size[0], 10):
+        image.paste((x % 256, 80, 160), (x, 0, x + 5, size[1]))
+    image.save(path, "JPEG", quality=90)
+    return path
+
+
+def image_site(tmp_path: Path, **settings: object) -> SiteConfig:
+    config = write_theme_site(tmp_path / "site", fillers=0, **settings)
+    make_jpeg(config.content_path / "dunia" / "foto.jpg")
+    write_article(
+        config.content_path, "dunia/foto.md", title="Banjir di Kota Lama", image="foto.jpg",
+        image_caption="Banjir/Redaksi", **ARTICLE,
+    )  # fmt: skip
+    return config
+
+
+def article_doc(config: SiteConfig, slug: str) -> lxml.html.HtmlElement:
+    (page,) = config.output_path.glob(f"2023/*/*/{slug}/index.html")
+    return lxml.html.fromstring(page.read_text(encoding="utf-8"))
+
+
+def news_article(doc: lxml.html.HtmlElement) -> dict[str, object]:
+    blocks = [json.loads(s.text) for s in doc.cssselect('script[type="application/ld+json"]')]
+    (found,) = [b for b in blocks if b["@type"] == "NewsArticle"]
+    return found
+
+
+def test_local_image_is_resized_served_with_srcset_and_sizes(tmp_path: Path) -> None:
+    config = image_site(tmp_path)
+    report = build_site(config, NOW)
+    doc = article_doc(config, "banjir-di-kota-lama")
+    (img,) = doc.cssselect("figure.lead-figure picture img")
+    (source,) = doc.cssselect("figure.lead-figure picture source")
+    assert (img.get("width"), img.get("height")) == ("1500", "1000")  # the largest copy
+    assert img.get("loading") is None and img.get("fetchpriority") == "high"  # above the fold
+    assert img.get("alt") == "Banjir/Redaksi" and "vw" in img.get("sizes")
+    widths = [part.split()[1] for part in img.get("srcset").split(", ")]
+    assert widths == ["480w", "800w", "1200w", "1500w"]  # up to the original's, not beyond
+    assert source.get("type") == "image/webp" and source.get("srcset").count(".webp") == 4
+    for url in [*img.get("srcset").split(", "), *source.get("srcset").split(", ")]:
+        path, width = url.split()
+        with Image.open(config.output_path / path.lstrip("/")) as copy:
+            assert copy.width == int(width[:-1])  # each file is the width it claims
+            assert copy.format == ("WEBP" if path.endswith(".webp") else "JPEG")
+    assert img.get("src").startswith("/media/") and "foto" not in img.get("src")  # by digest
+    assert report.images is not None and report.images.processed == 8
+
+
+def test_second_build_processes_no_image_and_a_changed_image_rerenders(tmp_path: Path) -> None:
+    config = image_site(tmp_path)
+    build_site(config, NOW)
+    first = article_doc(config, "banjir-di-kota-lama").cssselect("picture img")[0].get("src")
+    write_article(config.content_path, "dunia/lain.md", title="Berita Lain", **ARTICLE)
+    again = build_site(config, NOW)  # an input changed: a full build, the image is cached
+    assert again.images is not None and (again.images.processed, again.images.reused) == (0, 8)
+    make_jpeg(config.content_path / "dunia" / "foto.jpg", (900, 600), "darkred")
+    changed = build_site(config, NOW)
+    assert changed.images is not None and changed.images.processed == 6  # 480, 800, 900 × 2
+    (img,) = article_doc(config, "banjir-di-kota-lama").cssselect("picture img")
+    assert img.get("src") != first and (img.get("width"), img.get("height")) == ("900", "600")
+    assert not (config.output_path / first.lstrip("/")).exists()  # the old copies are gone
+
+
+def test_lead_image_is_og_image_and_news_article_image_with_logo(tmp_path: Path) -> None:
+    config = image_site(tmp_path, logo="/static/logo.png")
+    write_article(config.content_path, "dunia/polos.md", title="Tanpa Foto", **ARTICLE)
+    build_site(config, NOW)
+    doc = article_doc(config, "banjir-di-kota-lama")
+    src = doc.cssselect("picture img")[0].get("src")
+    data = news_article(doc)
+    assert data["image"] == [BASE + src]
+    assert data["publisher"] == {
+        "@type": "Organization", "name": "Arsip Uji", "url": BASE + "/",
+        "logo": {"@type": "ImageObject", "url": BASE + "/static/logo.png"},
+    }  # fmt: skip
+    assert doc.cssselect('meta[property="og:image"]')[0].get("content") == BASE + src
+    assert doc.cssselect('meta[property="og:image:width"]')[0].get("content") == "1500"
+    plain = article_doc(config, "tanpa-foto")
+    assert news_article(plain)["image"] == [BASE + "/static/logo.png"]  # the fallback
+    assert (
+        plain.cssselect('meta[property="og:image"]')[0].get("content") == BASE + "/static/logo.png"
+    )
+    assert not plain.cssselect("figure")
+
+
+def test_caption_without_image_makes_no_empty_figure(tmp_path: Path) -> None:
+    config = write_theme_site(tmp_path / "site", fillers=0)
+    write_article(
+        config.content_path, "dunia/cap.md", title="Hanya Keterangan",
+        image_caption="Ilustrasi/Redaksi", **ARTICLE,
+    )  # fmt: skip
+    build_site(config, NOW)
+    doc = article_doc(config, "hanya-keterangan")
+    assert not doc.cssselect("figure") and not doc.cssselect("figcaption")
+    assert "image" not in news_article(doc) and not doc.cssselect('meta[property="og:image"]')
+
+
+def test_remote_image_is_kept_and_marked_external(tmp_path: Path) -> None:
+    config = write_theme_site(tmp_path / "site", fillers=0)
+    url = "https://foto.example/a.jpg"
+    write_article(config.content_path, "dunia/jauh.md", title="Foto Jauh", image=url, **ARTICLE)
+    build_site(config, NOW)
+    doc = article_doc(config, "foto-jauh")
+    (figure,) = doc.cssselect("figure.external-image[data-external]")
+    img = figure.cssselect("img")[0]
+    assert img.get("src") == url and img.get("referrerpolicy") == "no-referrer"
+    assert news_article(doc)["image"] == [url]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("javascript:alert(1)", "must be an http(s) URL or a path inside the content folder"),
+        ("data:image/png;base64,iVBORw0KGgo=", "must be an http(s) URL or a path inside"),
+        ("../../rahasia.jpg", "points outside the content folder"),
+        ("/../site.yaml.jpg", "points outside the content folder"),
+        ("//evil.example/a.jpg", "must be an http(s) URL"),
+        ("C:\\foto.jpg", "must be an http(s) URL"),
+        ("foto.svg", "must be a jpg, jpeg, png, gif, webp file"),
+    ],
+)
+def test_hostile_image_paths_are_refused_naming_file_line_field(
+    tmp_path: Path, value: str, reason: str
+) -> None:
+    config = write_theme_site(tmp_path / "site", fillers=0)
+    write_article(config.content_path, "dunia/x.md", title="X", image=value, **ARTICLE)
+    with pytest.raises(ArchivegenError) as caught:
+        build_site(config, NOW)
+    text = str(caught.value)
+    assert "content/dunia/x.md" in text and "image" in text and reason in text
+    line = (config.content_path / "dunia" / "x.md").read_text().splitlines().index(
+        next(
+            s
+            for s in (config.content_path / "dunia" / "x.md").read_text().splitlines()
+            if s.startswith("image:")
+        )
+    ) + 1
+    assert f":{line}" in text  # the line of the `image:` field
+    assert not config.output_path.exists() or not list(config.output_path.rglob("x/index.html"))
+
+
+def test_missing_or_unreadable_image_names_the_article(tmp_path: Path) -> None:
+    config = write_theme_site(tmp_path / "site", fillers=0)
+    write_article(config.content_path, "dunia/a.md", title="A", image="hilang.jpg", **ARTICLE)
+    (config.content_path / "dunia" / "rusak.png").write_bytes(b"not a png")
+    write_article(config.content_path, "dunia/b.md", title="B", image="rusak.png", **ARTICLE)
+    with pytest.raises(ArchivegenError) as caught:
+        build_site(config, NOW)
+    text = str(caught.value)
+    assert "content/dunia/a.md" in text and "'hilang.jpg' cannot be used" in text
+    assert "content/dunia/b.md" in text and "'rusak.png' cannot be used" in text
