@@ -50,8 +50,8 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: install Debian's chromium (browser tests will skip)"; fi; }
 
-## test-deps: Debian's openssh-server, rsync, git (deploy tests) and a Java runtime (the HTML checker); needs root, installs only the missing
-DEPLOY_TOOLS := /usr/sbin/sshd:openssh-server /usr/bin/rsync:rsync /usr/bin/git:git /usr/bin/java:default-jre-headless
+## test-deps: Debian's openssh-server, rsync, git (deploy tests), a Java runtime (the HTML checker) and nginx (the redirect maps); needs root, installs only the missing
+DEPLOY_TOOLS := /usr/sbin/sshd:openssh-server /usr/bin/rsync:rsync /usr/bin/git:git /usr/bin/java:default-jre-headless /usr/sbin/nginx:nginx
 test-deps:
 	@missing=""; for pair in $(DEPLOY_TOOLS); do \
 	  [ -x "$${pair%%:*}" ] || missing="$$missing $${pair##*:}"; done; \

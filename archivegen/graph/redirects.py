@@ -55,8 +55,9 @@ def alias_rules(
 
 
 def _claimant(alias: str, occupied: dict[str, str]) -> str | None:
-    """The page (or reserved file) at a path alias's address; a query alias has none."""
-    if is_query_alias(alias):
+    """The page (or reserved file) at a path alias's address; an alias in the maps only
+    (a query, or %-escapes) has none: no file is named after it."""
+    if not has_page(alias):
         return None
     if RESERVED.fullmatch(alias):
         return alias
@@ -73,11 +74,13 @@ def folder_form(alias: str) -> str:
 
 def redirect_pages(rules: Sequence[tuple[str, str]]) -> list[Page]:
     """A meta-refresh page for every rule a static file can answer (a plain path)."""
-    return [
-        RedirectPage(url=alias, target=target)
-        for alias, target in rules
-        if not is_query_alias(alias) and "%" not in alias
-    ]
+    return [RedirectPage(url=alias, target=target) for alias, target in rules if has_page(alias)]
+
+
+def has_page(alias: str) -> bool:
+    """Whether a static file answers the alias: a plain path (a file path is named after it
+    undecoded, so a path with %-escapes would not be found by a server that decodes)."""
+    return not is_query_alias(alias) and "%" not in alias
 
 
 def redirect_map_pages(rules: Sequence[tuple[str, str]]) -> list[Page]:

@@ -77,6 +77,6 @@ def _apache(rules: list[tuple[str, str]]) -> Iterator[str]:
         pattern = re.sub(r"([^A-Za-z0-9/])", r"\\\1", alias)
         if alias.endswith("/") and len(alias) > 1:
             pattern += "?"  # the folder with or without its trailing slash
-        yield f"RewriteCond %{{THE_REQUEST}} ^[A-Z]+\\ {pattern}\\ HTTP/\n"
+        yield f"RewriteCond %{{THE_REQUEST}} ^[A-Z]+\\s{pattern}\\sHTTP/\n"
         # `?` ends the substitution: the old query string is not carried to the target
         yield f"RewriteRule ^ {target}? [R=301,L]\n"
