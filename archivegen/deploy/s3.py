@@ -83,6 +83,9 @@ class Headers:
         return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
 
 
+REDIRECTS_MAP = "_redirects"  # written by every build (render/redirects.py)
+
+
 class S3Remote:
     """A bucket, or a prefix (folder) of one."""
 
@@ -130,8 +133,9 @@ class S3Remote:
 
     def upload(self, paths: Sequence[str], site: LocalSite) -> None:
         """PUT the files, several at a time."""
+        redirects = redirect_locations(site)
         with _boto_errors(self.target), ThreadPoolExecutor(UPLOAD_THREADS) as pool:
-            futures = [pool.submit(self._put, p, site) for p in paths]
+            futures = [pool.submit(self._put, p, site, redirects.get(p)) for p in paths]
             try:
                 for future in futures:
                     future.result()
@@ -177,10 +181,12 @@ class S3Remote:
         compress = self.target.gzip and content_type.startswith(COMPRESSIBLE)
         return Headers(content_type, cache, compress)
 
-    def _put(self, path: str, site: LocalSite) -> None:
+    def _put(self, path: str, site: LocalSite, redirect: str | None = None) -> None:
         data = site.read(path)
         headers = self.headers(path)
         extra: dict[str, str] = {"ContentType": headers.content_type}
+        if redirect is not None:  # S3 website hosting answers it with a 301 to `redirect`
+            extra["WebsiteRedirectLocation"] = redirect
         if headers.cache_control:
             extra["CacheControl"] = headers.cache_control
         if headers.gzip:
@@ -201,6 +207,24 @@ class S3Remote:
         answer = self.client.get_object(Bucket=self.target.bucket, Key=self.prefix + path)
         body: bytes = answer["Body"].read()
         return body
+
+
+def redirect_locations(site: LocalSite) -> dict[str, str]:
+    """The meta-refresh pages' targets (object key -> site path), read from the site's
+    `_redirects`: S3 can answer a path (`folder/` is its `folder/index.html` object) but
+    no query string, so path aliases only. The build wrote and percent-encoded the map."""
+    if REDIRECTS_MAP not in site.files:
+        return {}
+    found = {}
+    for line in site.read(REDIRECTS_MAP).decode("ascii", "replace").splitlines():
+        fields = line.split()
+        if len(fields) != 3 or line.startswith("#") or fields[2] != "301":
+            continue  # a comment, or a query alias (key=value fields)
+        alias, target = fields[0], fields[1]
+        key = alias.lstrip("/") + ("index.html" if alias.endswith("/") else "")
+        if key in site.files and target.startswith("/"):
+            found[key] = target
+    return found
 
 
 def content_type_of(path: str) -> str:

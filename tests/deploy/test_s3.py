@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import http.client
+import http.server
+import threading
 import time
+import urllib.parse
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from deploykit import DeployKit, S3Server, assert_plan
+from sitekit import write_article
 
 from archivegen.errors import ConfigError, DeployError
 
@@ -110,11 +115,13 @@ def test_interrupted_upload_finishes_on_rerun(
     sent: list[str] = []
     real_put = S3Remote._put
 
-    def put_then_fail(self: S3Remote, path: str, site: LocalSite) -> None:
+    def put_then_fail(
+        self: S3Remote, path: str, site: LocalSite, redirect: str | None = None
+    ) -> None:
         if len(sent) >= 5:
             raise KeyboardInterrupt  # the connection drops midway
         sent.append(path)
-        real_put(self, path, site)
+        real_put(self, path, site, redirect)
 
     with monkeypatch.context() as patch:
         patch.setattr("archivegen.deploy.s3.UPLOAD_THREADS", 2)
@@ -150,3 +157,62 @@ def test_credentials_in_site_yaml_are_refused(kit: DeployKit, tmp_path: Path) ->
         ConfigError, match=r"deploy\[0\]\.aws_secret_access_key: credentials are never read"
     ):
         kit.deploy()
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Forwards each request to the S3 server and records its redirect header by key."""
+
+    upstream = ""
+    seen: ClassVar[dict[str, str | None]] = {}
+
+    def _forward(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.command == "PUT":
+            key = urllib.parse.urlsplit(self.path).path
+            self.seen[key] = self.headers.get("x-amz-website-redirect-location")
+        connection = http.client.HTTPConnection(self.upstream, timeout=30)
+        connection.request(self.command, self.path, body, dict(self.headers.items()))
+        answer = connection.getresponse()
+        data = answer.read()
+        self.send_response(answer.status)
+        for name, value in answer.getheaders():
+            if name.lower() not in ("transfer-encoding", "connection"):
+                self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+        connection.close()
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_alias_pages_are_sent_with_the_s3_website_redirect(
+    kit: DeployKit, s3_server: S3Server, bucket: str
+) -> None:
+    """S3 website hosting answers an object sent with x-amz-website-redirect-location with
+    a 301. SeaweedFS does not keep that header, so a recording proxy on 127.0.0.1 between
+    the deploy and the server checks what was sent."""
+    write_article(
+        kit.root / "content", "dunia/pindah.md", title="Pindah", slug="pindah",
+        date="2023-02-01T08:00:00+07:00", category="Dunia",
+        aliases=["/read/2022/10/04/549506/lama", "/lama.html", "/berita.php?id=5"],
+    )  # fmt: skip
+    _Recorder.upstream = urllib.parse.urlsplit(s3_server.endpoint).netloc
+    _Recorder.seen = {}
+    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{proxy.server_address[1]}"
+        kit.set_targets({**target(s3_server, bucket), "endpoint_url": endpoint})
+        kit.build()
+        assert kit.deploy().done
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    sent = {k.removeprefix(f"/{bucket}/{PREFIX}"): v for k, v in _Recorder.seen.items()}
+    for key in ("read/2022/10/04/549506/lama/index.html", "lama.html"):
+        assert sent[key] == "/2023/02/01/pindah/", key
+    assert sent["2023/02/01/pindah/index.html"] is None  # the article itself is served
+    assert sum(v is not None for v in sent.values()) == 2  # a query alias has no object
