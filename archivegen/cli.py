@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from collections.abc import Callable
@@ -173,6 +174,12 @@ def build(
     "--force", is_flag=True, help="Merge into articles edited by hand since their import."
 )
 @click.option(
+    "--alias-source-paths",
+    is_flag=True,
+    help="Record each article's source path (and query) as an alias, for an archive that "
+    "takes over the source site's domain: its old links then redirect to the articles.",
+)
+@click.option(
     "--fetch-images",
     is_flag=True,
     help="Download each article's remote image (once) beside it, named by its digest; the "
@@ -197,6 +204,7 @@ def import_(
     workers: int | None,
     dry_run: bool,
     force: bool,
+    alias_source_paths: bool,
     fetch_images: bool,
     config_path: Path | None,
     debug: bool,
@@ -216,6 +224,7 @@ def import_(
     config = _import_config(config_path)
     mapping = load_mapping(mapping_file) if mapping_file else ColumnMapping.from_pairs(list(pairs))
     settings = _import_settings(config, defaults, fallback_date)
+    settings = dataclasses.replace(settings, alias_source_paths=alias_source_paths)
     target = into or (config.content_path if config else Path("content"))
     progress = BarProgress()
     try:

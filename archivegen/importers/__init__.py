@@ -7,10 +7,13 @@ bad file or row is reported with its reason while the rest import.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from archivegen.content.aliases import clean_alias
 from archivegen.errors import ArchivegenError, ImportError_
 from archivegen.importers.date_evidence import Fallback, settle_date
 from archivegen.importers.dates import ZONES
@@ -134,6 +137,8 @@ def _land(
     dated = settle_date(article, settings.fallback, mtime, zone)
     if isinstance(dated, str):
         return ImportOutcome(article.origin, Status.FAILED, reason=f"date: {dated}", missing="date")
+    if settings.alias_source_paths:
+        dated = with_source_alias(dated)
     try:
         return writer.write(dated, fills_for(dated, settings.defaults))
     except OSError as exc:  # a read-only folder, a full disk, a file removed meanwhile
@@ -189,3 +194,19 @@ def read_file(raw: RawFile, mapping: ColumnMapping) -> Iterator[ImportedArticle 
         except ImportError_ as exc:
             exc.path = exc.path or raw.origin
             raise
+
+
+def with_source_alias(article: ImportedArticle) -> ImportedArticle:
+    """The article with its source URL's path and query as an alias (`/read/…/judul`,
+    `/berita.php?id=5`), percent-encoded as the build does; none for a source without a
+    path, or one the build would refuse (then the article is imported as it is)."""
+    if not article.source or any(key == "aliases" for key, _ in article.extra):
+        return article
+    parts = urlsplit(article.source)
+    if parts.path in ("", "/"):
+        return article
+    try:
+        alias = clean_alias(parts.path + (f"?{parts.query}" if parts.query else ""))
+    except ValueError:
+        return article
+    return dataclasses.replace(article, extra=(*article.extra, ("aliases", alias)))

@@ -132,6 +132,9 @@ class ImportSettings:
     fallback: Fallback | None = None
     config: SiteConfig | None = None  # None: the build's default settings
     clock: datetime | None = None  # when this import ran: the `updated` of a changed text
+    # the archive takes over the source's domain: each article's source path (and query)
+    # becomes an alias, so the old site's links land on it (`--alias-source-paths`)
+    alias_source_paths: bool = False
 
     def validator(self) -> Validator:
         """A check of each file to be written, by the rules the build applies."""
