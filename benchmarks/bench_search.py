@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import re
 import resource
 import subprocess
 import sys
@@ -34,10 +35,12 @@ from archivegen.search import INDEX_DIR, SearchIndexer
 # the test kit's static server: one HTTP fixture for tests, screenshots and benchmarks
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from browserkit import serve_folder
+from search_quality import measure_quality
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SHARD_FILTER = re.compile(rb'data-pagefind-filter="shard:([^"]*)"')
 UI_BUNDLES = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
 
 
@@ -59,6 +62,7 @@ class Figures:
     first_bytes: int = 0
     first_requests: int = 0
     first_pagefind_bytes: int = 0
+    first_s: float = 0.0
     second_query: str = ""
     second_bytes: int = 0
     second_requests: int = 0
@@ -80,7 +84,10 @@ def main() -> None:
         if args.archive:
             archives.append((args.archive.name, load_config(args.archive / "site.yaml"),
                              "presiden", "banjir jakarta"))  # fmt: skip
-        rows = [measure(name, config, q1, q2, args.browser) for name, config, q1, q2 in archives]
+        rows = [
+            measure(name, config, q1, q2, args.browser, args.quality)
+            for name, config, q1, q2 in archives
+        ]
     if args.requests:
         for row in rows:
             print_requests(row)
@@ -95,6 +102,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--archive", type=Path, help="also this archive folder (with site.yaml)")
     parser.add_argument("--no-browser", dest="browser", action="store_false")
     parser.add_argument("--requests", action="store_true", help="list each query's requests")
+    parser.add_argument(
+        "--quality",
+        action="store_true",
+        help="also precision, recall and rank agreement of 200+ queries (search_quality.py)",
+    )
     return parser.parse_args()
 
 
@@ -104,7 +116,9 @@ def generate(count: int, folder: Path) -> None:
     subprocess.run([sys.executable, str(script), str(count), str(folder)], check=True)
 
 
-def measure(name: str, config: SiteConfig, q1: str, q2: str, browser: bool) -> Figures:
+def measure(
+    name: str, config: SiteConfig, q1: str, q2: str, browser: bool, quality: bool = False
+) -> Figures:
     """Every figure of one archive."""
     print(f"[{name}] building…", file=sys.stderr, flush=True)
     figures = Figures(name=name)
@@ -123,6 +137,10 @@ def measure(name: str, config: SiteConfig, q1: str, q2: str, browser: bool) -> F
     if browser and CHROMIUM.exists():
         print(f"[{name}] querying in Chromium…", file=sys.stderr, flush=True)
         query_bytes(out, config.permalinks.search, q1, q2, figures)
+    if quality and CHROMIUM.exists():
+        print(f"[{name}] precision and recall in Chromium…", file=sys.stderr, flush=True)
+        print(f"\n{name}: search quality")
+        measure_quality(out, config.permalinks.search, config.language, pages)
     return figures
 
 
@@ -136,6 +154,12 @@ def article_pages(out: Path) -> dict[str, bytes]:
     return pages
 
 
+def page_shard(data: bytes) -> str:
+    """The shard the build put a page in (the hidden `shard` filter of article.html)."""
+    found = SHARD_FILTER.search(data)
+    return found.group(1).decode() if found else ""
+
+
 def cold_index(out: Path, language: str) -> tuple[float, float]:
     """A reindex from scratch: seconds, and the peak memory (MB) of the Pagefind process."""
     seconds = time_index(out, language, article_pages(out), reuse=False)
@@ -146,7 +170,7 @@ def time_index(out: Path, language: str, pages: dict[str, bytes], reuse: bool) -
     """Seconds of the index step alone (what a build spends on search), into a null sink."""
     indexer = SearchIndexer(out, language, reuse=reuse)
     for relative, data in pages.items():
-        indexer.add(relative, data)
+        indexer.add(relative, data, page_shard(data))
     started = time.perf_counter()
     report = indexer.write(_NullSink())
     seconds = time.perf_counter() - started
@@ -194,8 +218,10 @@ def query_bytes(out: Path, search_url: str, q1: str, q2: str, figures: Figures) 
         context = browser.new_context()
         context.on("requestfinished", lambda request: log.append(_size(request)))
         page = context.new_page()
+        started = time.perf_counter()
         page.goto(f"{base}{search_url}?q={quote(q1)}")
         _wait_for_results(page)
+        figures.first_s = time.perf_counter() - started
         first = list(log)
         log.clear()
         page.fill("#search-input", q2)
@@ -253,6 +279,7 @@ def print_table(rows: list[Figures]) -> None:
         ("  bytes, all requests", lambda f: f"{f.first_bytes:,}"),
         ("  bytes from pagefind/", lambda f: f"{f.first_pagefind_bytes:,}"),
         ("  requests", lambda f: f"{f.first_requests}"),
+        ("  seconds to results", lambda f: f"{f.first_s:.2f}"),
         ("query 2 (same tab)", lambda f: f.second_query),
         ("  bytes", lambda f: f"{f.second_bytes:,}"),
         ("  requests", lambda f: f"{f.second_requests}"),

@@ -1,9 +1,8 @@
 // The archive's search page: a small client of Pagefind's JS API (pagefind.js).
 //
 // Safety rule: whatever the reader typed and whatever the index holds goes into the page as
-// text (textContent, value), never as HTML. The one exception is Pagefind's excerpt, which
-// is HTML (escaped page text plus <mark> around hits): it is parsed in an inert document
-// and only its text and <mark> elements are copied over.
+// text (textContent, value), never as HTML. The excerpt too: it is cut from the page's
+// plain text (Pagefind's fragment `content`) and built of text nodes and <mark> elements.
 //
 // State lives in the URL (?q=…&category=…&year=…&sort=…), so any search can be linked.
 //
@@ -14,6 +13,14 @@
 // rank within one shard; so a date sort runs one search per shard (a hidden `shard`
 // filter) and concatenates them in shard order: shards are calendar ranges, so the
 // concatenation is the global date order.
+//
+// Matching rule: a result must contain every query word, or a form Pagefind's stemmer maps
+// to it. Pagefind's plain search matches each word as a prefix and, in an index that has no
+// word starting with it, falls back to the longest indexed prefix of it ("k" for
+// "kazakhstan"): every shard lacking the word returns such junk, and it outranks the real
+// hits. Pagefind's exact search (a quoted term) looks the stem up and nothing else, so each
+// word is also searched quoted and only pages every word's exact search found are kept; the
+// plain search still gives the order (its scores), the excerpt and the filter counts.
 
 const PAGE_SIZE = 10;
 const FILTER_KEYS = ["category", "year", "author", "tag"];
@@ -21,6 +28,8 @@ const SORTS = { newest: { date: "desc" }, oldest: { date: "asc" }, relevance: nu
 const DEFAULT_SORT = "newest";
 const SHOWN_VALUES = 12; // filter values shown before "Show all"
 const TYPING_DELAY_MS = 250;
+const COUNTED_PAGES = 200; // a several-word query counts filters from this many fragments
+const EXCERPT_WORDS = 30;
 
 const root = document.getElementById("search");
 const strings = JSON.parse(document.getElementById("search-strings").textContent);
@@ -107,15 +116,63 @@ async function run() {
     return;
   }
   setStatus(strings.searching);
-  const search = await pagefind.search(state.q || null, { filters });
+  const [search, exact] = await Promise.all([
+    pagefind.search(state.q || null, { filters }),
+    exactMatches(state.q, filters),
+  ]);
+  const allowed = exact && exact.ids;
   const ordered = SORTS[state.sort] ? await sortedAcrossShards(filters) : search.results;
   if (ticket !== generation || search === null) return; // a newer search took over
-  results = ordered;
+  results = allowed ? ordered.filter((result) => allowed.has(result.id)) : ordered;
   shown = 0;
   list.replaceChildren();
-  renderFilters(search.filters, search.totalFilters);
+  const counts = exact ? await exactCounts(exact, results, search) : search;
+  if (ticket !== generation) return;
+  renderFilters(counts.filters, counts.totalFilters);
   announce(results.length);
   await showMore(ticket);
+}
+
+// The query's words as Pagefind will see them: only those with a letter or digit (Pagefind
+// drops punctuation, so "—" alone is no word).
+function queryWords(query) {
+  return query.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
+}
+
+// The pages holding every word of `query` (or a form stemming to it) as { ids, searches },
+// or null when the plain search needs no check (no query, or a phrase the reader quoted).
+async function exactMatches(query, filters) {
+  if (!query || /^\s*".+"\s*$/.test(query)) return null;
+  const words = queryWords(query.replaceAll('"', " "));
+  const searches = await Promise.all(
+    words.map((word) => pagefind.search(`"${word}"`, { filters })),
+  );
+  let ids = null;
+  for (const search of searches) {
+    const found = new Set((search ? search.results : []).map((result) => result.id));
+    ids = ids ? new Set([...ids].filter((id) => found.has(id))) : found;
+  }
+  return { ids: ids || new Set(), searches };
+}
+
+// Filter counts of the kept results. One word: its exact search counted them. Several: the
+// kept pages' own filters, read from their fragments when they are few (COUNTED_PAGES);
+// past that, the plain search's counts (which may include pages lacking a word).
+async function exactCounts(exact, kept, plain) {
+  if (exact.searches.length === 1 && exact.searches[0]) return exact.searches[0];
+  if (kept.length > COUNTED_PAGES) return plain;
+  const pages = await Promise.all(kept.map((result) => result.data()));
+  const filters = {};
+  for (const key of FILTER_KEYS) filters[key] = {};
+  for (const page of pages) {
+    for (const key of FILTER_KEYS) {
+      for (const value of (page.filters || {})[key] || []) {
+        filters[key][value] = (filters[key][value] || 0) + 1;
+      }
+    }
+  }
+  const selected = FILTER_KEYS.some((key) => state.filters[key].size);
+  return { filters, totalFilters: selected ? plain.totalFilters : filters };
 }
 
 async function sortedAcrossShards(filters) {
@@ -163,19 +220,51 @@ function renderResult(page) {
   link.href = page.url;
   heading.append(link);
   const excerpt = element("p", "entry-excerpt");
-  excerpt.append(...excerptNodes(page.excerpt || ""));
+  excerpt.append(...excerptNodes(page, meta));
   item.append(line, heading, excerpt);
   return item;
 }
 
-function excerptNodes(html) {
-  // DOMParser documents are inert: no scripts run, no images load, no handlers fire.
-  const parsed = new DOMParser().parseFromString(html, "text/html");
-  return [...parsed.body.childNodes].map((node) =>
-    node.nodeName === "MARK"
-      ? element("mark", null, node.textContent)
-      : document.createTextNode(node.textContent),
-  );
+// Pagefind's excerpt is the densest window of hits, which for a hit in the title is the
+// page's first words: the headline again, right under the headline. So the excerpt is cut
+// here from the page text after its header (kicker, title, byline: the words up to the end
+// of the title and the byline that follows it), around the first hit in the body, with the
+// hits marked. Word positions are Pagefind's: the text split at whitespace. Text only.
+function excerptNodes(page, meta) {
+  const words = (page.content || "").split(/[\r\n\s]+/);
+  const start = bodyStart(words, meta);
+  const hits = new Set(page.locations || []);
+  const first = [...hits].filter((at) => at >= start).sort((a, b) => a - b)[0];
+  const from = first === undefined ? start : Math.max(start, first - 5);
+  const nodes = [];
+  words.slice(from, from + EXCERPT_WORDS).forEach((word, i) => {
+    if (i > 0) nodes.push(document.createTextNode(" "));
+    nodes.push(hits.has(from + i) ? element("mark", null, word) : document.createTextNode(word));
+  });
+  if (from + EXCERPT_WORDS < words.length) nodes.push(document.createTextNode(" …"));
+  return nodes;
+}
+
+// Where the body starts: after the title's words (found near the top) and the byline's.
+function bodyStart(words, meta) {
+  // Pagefind ends a heading's text with "." and keeps the page's punctuation: compare bare
+  const bare = (word) => word.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  const title = (meta.title || "").split(/\s+/).filter(Boolean);
+  const byline = (meta.byline || "").split(/\s+/).filter(Boolean);
+  const lower = words.slice(0, 80).map(bare);
+  const at = (sequence, from) => {
+    const want = sequence.map(bare);
+    for (let i = from; i + want.length <= lower.length; i++) {
+      if (want.every((word, k) => lower[i + k] === word)) return i + want.length;
+    }
+    return -1;
+  };
+  const afterTitle = title.length ? at(title, 0) : -1;
+  if (afterTitle < 0) return 0;
+  const afterByline = byline.length ? at(byline, afterTitle) : -1;
+  return afterByline >= 0 && afterByline <= afterTitle + byline.length + 2
+    ? afterByline
+    : afterTitle;
 }
 
 // Counts: within a group that has a selection, the counts ignore the filters (what choosing
@@ -271,7 +360,7 @@ async function start() {
     shards = (root.dataset.shards || "").split(/\s+/).filter(Boolean);
     if (shards.length === 0) throw new Error("the archive has no search index yet");
     pagefind = await import(new URL(`${shards[0]}/pagefind.js`, bundle).href);
-    await pagefind.options({ excerptLength: 30 });
+    await pagefind.options({ excerptLength: EXCERPT_WORDS });
     await pagefind.init();
     for (const shard of shards.slice(1)) {
       await pagefind.mergeIndex(new URL(`${shard}/`, bundle).pathname);
