@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 from archivegen.serve.live import LiveHub
@@ -30,3 +31,16 @@ def test_with_no_tab_open_nothing_is_waited_for() -> None:
     hub = LiveHub()
     hub.built(changed=True)
     assert hub.wait_for_reloads(timeout=0)
+
+
+def test_a_build_that_moved_articles_tells_the_tabs_where_they_went() -> None:
+    hub = LiveHub()
+    stream = hub.subscribe()
+    stream.get(timeout=1)
+    hub.built(changed=True, moved=(("/lama/", "/baru/"),))
+    state = stream.get(timeout=1)
+    assert state is not None
+    assert json.loads(state.to_json())["moved"] == {"/lama/": "/baru/"}
+    hub.built(changed=False, moved=(("/x/", "/y/"),))  # nothing written: no tab moves
+    state = stream.get(timeout=1)
+    assert state is not None and json.loads(state.to_json())["moved"] == {}

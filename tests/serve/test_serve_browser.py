@@ -69,6 +69,27 @@ def test_editing_a_title_reloads_the_page_with_it(tab: Tab, running: Running) ->
     assert tab.errors == []
 
 
+def test_a_tab_follows_its_article_to_a_new_address(tab: Tab, running: Running) -> None:
+    """A new slug moves the article: the event stream names its new address and the tab
+    goes there directly (not through the meta-refresh page the old address now is)."""
+    open_live(tab, running, OTHER_URL)
+    asked: list[str] = []
+    tab.page.on("request", lambda request: asked.append(request.url))
+    moved = "/2023/02/01/rapat-paripurna/"
+    running.edit(
+        "content/politik/sidang.md", "slug: sidang-paripurna-mengesahkan-anggaran",
+        "slug: rapat-paripurna",
+    )  # fmt: skip
+    tab.page.wait_for_function(f"() => location.pathname === {moved!r}")
+    assert heading(tab) == OTHER_TITLE
+    assert running.url + OTHER_URL not in asked  # followed, not reloaded into the redirect
+    assert tab.errors == []
+    # and the old address, asked afresh, leads there too
+    tab.page.goto(running.url + OTHER_URL)
+    tab.page.wait_for_function(f"() => location.pathname === {moved!r}")
+    assert OTHER_URL in (running.root / "redirects.tsv").read_text(encoding="utf-8")
+
+
 def test_a_front_matter_error_shows_over_the_page_and_the_fix_clears_it(
     tab: Tab, running: Running
 ) -> None:
