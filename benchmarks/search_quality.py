@@ -7,7 +7,8 @@ compares three answers:
   stemmer compiles). Indexed text is what Pagefind reads: the `data-pagefind-body` element
   without `data-pagefind-ignore` subtrees nor the elements Pagefind skips (footer, nav,
   form, script…). Word rule, Pagefind's: split at whitespace, lowercase, keep letters and
-  digits only (`7.000` → `7000`); a hyphenated word also counts as each of its parts;
+  digits only (`7.000` → `7000`); a word with ASCII punctuation inside (`anak-anak`,
+  `Kabupaten/Kota`) also counts as each of its parts;
 - the sharded site as built, through its own search page (`search.js`) in Chromium;
 - one unsharded Pagefind index over the same pages (`SearchIndexer` with no shard names),
   served by the same page and script (`data-shards="all"`).
@@ -38,6 +39,7 @@ from archivegen.search import SearchIndexer
 
 SKIPPED = ("footer", "nav", "form", "script", "style", "noscript", "svg", "template")
 WORD = re.compile(r"[^\w]|_", re.UNICODE)
+ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 STEM = snowballstemmer.stemmer("indonesian")
 PER_CLASS = 36  # 6 classes: 216 queries
 MAX_RESULTS = 80  # queries are drawn so that the truth stays under this (all results shown)
@@ -66,8 +68,9 @@ def normal(word: str) -> str:
 
 
 def stems_of(token: str) -> set[str]:
-    """The stems a token is indexed under: the whole word, and its parts at hyphens."""
-    forms = {normal(token)} | {normal(part) for part in token.split("-")}
+    """The stems a token is indexed under: the whole word, and its parts at ASCII punctuation
+    (Pagefind's fossick/splitting.rs: "Kabupaten/Kota" is also "kabupaten" and "kota")."""
+    forms = {normal(token)} | {normal(part) for part in ASCII_PUNCTUATION.split(token)}
     return {STEM.stemWord(form) for form in forms if form}
 
 
