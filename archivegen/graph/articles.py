@@ -1,9 +1,9 @@
-"""The articles' own pages: their order, their addresses, their entries and their redirects.
+"""The articles' own pages: their order, their addresses and their entries.
 
 An article gets one URL (a clash is numbered and warned about), one `Entry` (how listings,
 feeds and neighbours show it) and one `ArticlePage` with its previous and next article in
-its category and the articles related to it by shared tags; each alias it names becomes a
-redirect to it. Pure, and linear in the number of articles (related articles are bounded
+its category and the articles related to it by shared tags (its aliases become redirects
+in `redirects.py`). Pure, and linear in the number of articles (related articles are bounded
 per article however large a tag grows).
 """
 
