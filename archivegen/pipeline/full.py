@@ -22,7 +22,7 @@ from archivegen.output.staging import StagedOutput
 from archivegen.pipeline.context import BuildContext, BuildMode, Progress
 from archivegen.pipeline.decide import Rebuild, Scan
 from archivegen.pipeline.images import attach_images, stage_images
-from archivegen.pipeline.inputs import code_digest, config_digest
+from archivegen.pipeline.inputs import code_digest, config_digest, with_record_restamped
 from archivegen.pipeline.load import load_changed
 from archivegen.pipeline.moves import follow_moves
 from archivegen.pipeline.render import RenderRun
@@ -64,6 +64,8 @@ def full_build(
     articles, drafts, future = select_articles(content.articles, context.options, context.now)
     before = store.load().articles if context.options.clean and last is None else cache.articles
     articles, moves = follow_moves(articles, before, parsed, config)  # did an edit move one?
+    if moves:  # recorded in redirects.tsv, an input: stamped as this build leaves it
+        scan = dataclasses.replace(scan, inputs=with_record_restamped(scan.inputs, config))
     articles = attach_images(articles, config)
     graph = build_site_graph(articles, config)
     lap("graph")

@@ -60,16 +60,35 @@ def scan_inputs(config: SiteConfig, theme: list[Path], options_key: str) -> Buil
     """Stamp every input: articles, theme and site templates/static/locale, config, options."""
     articles = scan_article_files(config.content_path)
     head = (code_digest().encode(), options_key.encode(), pickle.dumps(config, protocol=5))
-    tail: list[bytes] = []
+    tail: list[bytes] = record_stamp(config)  # first: `with_record_restamped` replaces it
     for folder in [config.root / config.templates_dir, config.root / config.static_dir, *theme]:
         tail += [_stamp_line(path, stamp) for path, stamp in _walk(folder)]
-    record = config.root / RECORD_FILE  # the moved articles' old addresses: their aliases
-    if record.is_file():
-        tail.append(_stamp_line(record, (record.stat().st_size, record.stat().st_mtime_ns)))
     # the content's images too: a page shows one's size and digest (pipeline/images.py)
     tail += [_stamp_line(path, stamp) for path, stamp in _walk_images(config.content_path)]
     lines = [_stamp_line(path, stamp) for path, stamp in articles]
     return _inputs(articles, head, tuple(tail), lines)
+
+
+def record_stamp(config: SiteConfig) -> list[bytes]:
+    """The stamp of the moved articles' old addresses (their aliases), if there are any."""
+    record = config.root / RECORD_FILE
+    try:
+        stat = record.stat()
+    except FileNotFoundError:
+        return []
+    return [_stamp_line(record, (stat.st_size, stat.st_mtime_ns))]
+
+
+def with_record_restamped(inputs: BuildInputs, config: SiteConfig) -> BuildInputs:
+    """The inputs with the record stamped as it is now: the build that appended to it read
+    what it wrote, so the next build must not take the write for an edit."""
+    prefix = f"{config.root / RECORD_FILE}\t".encode()
+    rest = (
+        inputs.theme[1:]
+        if inputs.theme[:1] and inputs.theme[0].startswith(prefix)
+        else inputs.theme
+    )
+    return _inputs(inputs.articles, inputs.head, (*record_stamp(config), *rest), inputs.lines)
 
 
 def _inputs(

@@ -27,6 +27,7 @@ from watchdog.observers import Observer
 from archivegen.config import SiteConfig
 from archivegen.errors import ArchivegenError
 from archivegen.output.cache import CACHE_DIR
+from archivegen.pipeline.moves import RECORD_FILE
 from archivegen.render.theme import theme_dirs
 
 # editors write these beside the file they save; a build never reads them
@@ -79,7 +80,8 @@ def plan_watch(config: SiteConfig, config_file: Path) -> WatchPlan:
         folders=tuple(folder for folder in read if folder.is_dir()),
         site_root=root,
         ignored=(config.output_path, root / CACHE_DIR),
-        expected=(*read, root / "themes"),  # a site's own theme may appear in themes/
+        # a site's own theme may appear in themes/; the moved articles' record is edited
+        expected=(*read, root / "themes", root / RECORD_FILE),
     )
 
 

@@ -50,7 +50,8 @@ def test_a_new_title_records_the_old_address_and_redirects_it(make_site: SiteFac
     assert f"{OLD} {NEW} 301" in (config.output_path / "_redirects").read_text(encoding="utf-8")
     sitemap = (config.output_path / "sitemap.xml").read_text(encoding="utf-8")
     assert OLD not in sitemap and "redirects" not in sitemap and "htaccess" not in sitemap
-    assert build_site(config, NOW).moves == ()  # recorded once, not again
+    again = build_site(config, NOW)  # the record the build wrote is not taken for an edit
+    assert again.up_to_date and again.moves == ()
 
 
 def test_the_record_survives_clean_and_a_fresh_copy(make_site: SiteFactory, tmp_path: Path) -> None:
@@ -85,6 +86,7 @@ def test_a_preview_records_the_move_and_tells_the_tabs(make_site: SiteFactory) -
     assert report.moves == ((OLD, NEW),)
     assert redirects_to(config.output_path, OLD, NEW)
     assert OLD in (config.root / RECORD_FILE).read_text(encoding="utf-8")
+    assert builder.build(changed={str(config.root / RECORD_FILE)}).up_to_date
     builder.save()
     # a later build (another process, after --clean) still has the redirect
     build_site(config, dataclasses.replace(NOW, clean=True))
@@ -123,3 +125,13 @@ def test_a_bad_record_line_is_an_error_naming_the_file_and_line(
         build_site(config, NOW)
     assert complaint in str(caught.value)
     assert f"{RECORD_FILE}:2" in str(caught.value)
+
+
+def test_a_line_added_by_hand_is_read_by_the_next_build(make_site: SiteFactory) -> None:
+    config = make_site(fillers=40)
+    build_site(config, NOW)
+    record = config.root / RECORD_FILE
+    record.write_text(f"/arsip-lama/30/\tcontent/{ARTICLE}\n", encoding="utf-8")
+    report = build_site(config, NOW)
+    assert not report.up_to_date
+    assert redirects_to(config.output_path, "/arsip-lama/30/", OLD)
