@@ -43,7 +43,9 @@ def _nginx(rules: list[tuple[str, str]]) -> Iterator[str]:
     yield "# Written by archivegen: every old address of this site and where it moved (301).\n"
     yield "# Include it inside http { }, then in the site's server { }:\n"
     yield f"#   if ({NGINX_VARIABLE}) {{ return 301 {NGINX_VARIABLE}; }}\n"
-    yield f"# Its longest key is {longest} bytes: map_hash_bucket_size must be larger.\n"
+    keys = sum(len(spellings(alias)) for alias, _ in rules)
+    yield f"# Its longest key is {longest} bytes: map_hash_bucket_size must be larger;\n"
+    yield f"# it has {keys} keys: map_hash_max_size {keys * 4} or more loads it fast.\n"
     # $request_uri is the path and query as the client sent them, not decoded
     yield f"map $request_uri {NGINX_VARIABLE} {{\n"
     yield '    default "";\n'
