@@ -51,6 +51,15 @@ class MarkdownOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class License:
+    """`license:` in site.yaml: the licence of the archive's content, credited on every page."""
+
+    name: str = ""  # e.g. CC BY-SA 4.0 (a Creative Commons name with its version is linked)
+    url: str = ""  # the licence's text, when its name is not one archivegen knows
+    credit: str = ""  # whom the licence asks to credit: authors, the source and its address
+
+
+@dataclass(frozen=True, slots=True)
 class ImportOptions:
     """`import:` in site.yaml: how `archivegen import` fills what a source lacks."""
 
@@ -98,6 +107,7 @@ class SiteConfig:
     permalinks: Permalinks = field(default_factory=Permalinks)
     markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
     search: bool = True
+    license: License = field(default_factory=License)
     logo: str = ""  # the site's logo (a path on the site or an http(s) URL): publisher.logo
     params: dict[str, Any] = field(default_factory=dict)
     deploy: tuple[dict[str, Any], ...] = ()
@@ -251,6 +261,8 @@ def _check_semantics(config: SiteConfig, path: str, lines: dict[str, int]) -> li
         Locale.parse(config.language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         problems.append(("language", f"{config.language!r} is not a known language (e.g. id, en)"))
+    if config.license.url and not config.license.url.startswith(("http://", "https://")):
+        problems.append(("license.url", "must start with http:// or https://"))
     for number in ("page_size", "feed_size", "max_article_bytes"):
         if getattr(config, number) < 1:
             problems.append((number, "must be at least 1"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from archivegen.config import License
 from archivegen.content.model import Article
 from archivegen.graph.urls import paged_url
 
@@ -121,6 +122,7 @@ class SiteInfo:
     params: dict[str, object] = field(default_factory=dict)
     search: bool = True  # False (`search: false`): no search page, no search box
     logo: str = ""  # site.yaml `logo`: a site path or URL; cards fall back to it
+    license: License = field(default_factory=License)  # site.yaml `license`: in every footer
 
     def absolute(self, url: str) -> str:
         """An absolute URL for a site path (for feeds, canonical links, sitemaps)."""

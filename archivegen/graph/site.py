@@ -94,6 +94,7 @@ def make_site_info(config: SiteConfig, categories: Grouping) -> SiteInfo:
         params=dict(config.params),
         search=config.search,
         logo=config.logo,
+        license=config.license,
     )
 
 

@@ -13,6 +13,7 @@ from babel.support import NullTranslations
 from archivegen.graph.model import SiteInfo
 from archivegen.render import dates, images, metadata
 from archivegen.render.i18n import load_translations
+from archivegen.render.licenses import license_url
 
 
 def make_environment(
@@ -103,6 +104,7 @@ def _filters(language: str) -> dict[str, Any]:
         "long_date": lambda d: dates.long_date(d, language),
         "month_name": lambda m, y=None: dates.month_name(m, language, y),
         "number": lambda n: dates.number(n, language),
+        "license_url": license_url,
         "isodate": lambda d: d.isoformat(timespec="seconds"),
         # UTC, so that a plain string sort (Pagefind's sort) is chronological across zones
         "utc_isodate": lambda d: d.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
