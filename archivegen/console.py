@@ -110,6 +110,10 @@ def print_build_summary(report: BuildReport, verbose: bool = False) -> None:
             markup=False,
             soft_wrap=True,
         )
+    images = report.images
+    if images is not None and (images.processed or images.reused):
+        made = f"{images.processed} image copies made, {images.reused} from the cache"
+        out.print(f"  images: {made}", markup=False, soft_wrap=True)
     if report.timings:
         steps = " · ".join(f"{name} {seconds:.2f}" for name, seconds in report.timings)
         out.print(f"  time per step (s): {steps}", markup=False, soft_wrap=True)

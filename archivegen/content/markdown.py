@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 EXCERPT_CHARS = 220
 
@@ -14,7 +17,19 @@ EXCERPT_CHARS = 220
 def markdown_parser(allow_html: bool, typographer: bool = False) -> MarkdownIt:
     """One parser per option set; raw HTML is escaped unless the site allows it."""
     options = {"html": allow_html, "typographer": typographer}
-    return MarkdownIt("commonmark", options).enable("table")
+    md = MarkdownIt("commonmark", options).enable("table")
+    md.add_render_rule("image", _lazy_image)
+    return md
+
+
+def _lazy_image(
+    renderer: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    # a picture in the body sits below the lead image and the headline: below the fold, so
+    # the browser fetches it only as the reader scrolls near it
+    tokens[idx].attrSet("loading", "lazy")
+    tokens[idx].attrSet("decoding", "async")
+    return str(renderer.image(tokens, idx, options, env))
 
 
 def render_markdown(text: str, allow_html: bool = False, html: bool = True) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from archivegen.content.images import is_remote
+from archivegen.content.images import IMAGE_SUFFIXES, is_remote
 from archivegen.content.loader import FileStamp, LoadedArticle, load_article_file
 from archivegen.content.model import Article
 from archivegen.graph.patch import GraphIndex, index_graph, patch_graph, patch_refusal
@@ -175,8 +175,10 @@ def _input_change(inputs: BuildInputs, saved: BuildState, root: Path, refusal: s
     part = inputs.changed_part(saved.input_parts)
     if part == "content" and refusal:
         return refusal
-    if part == "theme":
-        return f"theme changed ({inputs.theme_change(saved.theme_files, root)})"
+    if part == "theme":  # the theme's files, and the content's images (stamped with them)
+        changed = inputs.theme_change(saved.theme_files, root)
+        image = changed.lower().endswith(IMAGE_SUFFIXES)
+        return f"{'an image' if image else 'theme'} changed ({changed})"
     return f"{part} changed"
 
 

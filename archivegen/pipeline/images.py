@@ -35,6 +35,7 @@ from archivegen.pipeline.workers import map_chunks
 from archivegen.render.images import Variant, variants
 
 MEASURED_FILE = "images.json"
+DIGESTS_FILE = "digests.json"  # cache name -> digest of the copy's bytes
 MAX_PIXELS = 50_000_000  # a larger image is refused (a decompression bomb, or a mistake)
 # sizes a reader will not see the loss in, ~a third of a camera JPEG's bytes at one width
 ENCODER_OPTIONS: dict[str, dict[str, object]] = {
@@ -125,13 +126,17 @@ def _image_error(article: Article, config: SiteConfig, message: str) -> ContentE
 
 
 def _read_memo(path: Path) -> dict[str, list[object]]:
+    found = _read_json(path)
+    return {k: v for k, v in found.items() if isinstance(v, list) and len(v) == 4}
+
+
+def _read_json(path: Path) -> dict[str, object]:
+    # a memo that does not read as a mapping is ignored: the price is work, never a wrong site
     try:
         found = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return {}
-    if not isinstance(found, dict):
-        return {}
-    return {k: v for k, v in found.items() if isinstance(v, list) and len(v) == 4}
+    return found if isinstance(found, dict) else {}
 
 
 # (source file, the copies it needs) per image; the cache folder in the context
@@ -150,13 +155,29 @@ def stage_images(
             jobs[image.digest] = (str(config.content_path / image.path), variants(image))
     missing = [job for job in jobs.values() if any(not _cached(store, v) for v in job[1])]
     processed = sum(map_chunks(_make_copies, store, missing, workers, 4))
-    paths = []
-    for _, copies in jobs.values():
-        for copy in copies:
-            out.write(copy.path, (store / _cache_name(copy)).read_bytes())
-            paths.append(copy.path)
-    total = len(paths)
-    return tuple(paths), ImageReport(processed=processed, reused=total - processed)
+    paths = [copy.path for _, copies in jobs.values() for copy in copies]
+    _stage_copies([copy for _, copies in jobs.values() for copy in copies], store, out)
+    return tuple(paths), ImageReport(processed=processed, reused=len(paths) - processed)
+
+
+def _stage_copies(copies: Sequence[Variant], store: Path, out: StagedOutput) -> None:
+    """Stage each copy from the cache; one the live output holds (by the digest remembered
+    beside the cache) is kept without reading it: a warm build reads no image."""
+    memo_path = store / DIGESTS_FILE
+    known = _read_json(memo_path)
+    digests: dict[str, object] = {}
+    for copy in copies:
+        name = _cache_name(copy)
+        remembered = known.get(name)
+        if isinstance(remembered, str) and out.can_keep(copy.path, remembered):
+            out.keep(copy.path)
+            digests[name] = remembered
+            continue
+        data = (store / name).read_bytes()
+        digests[name] = digest(data)
+        out.write(copy.path, data)
+    if digests != known:
+        write_atomic(memo_path, json.dumps(digests, sort_keys=True).encode())
 
 
 def image_cache(config: SiteConfig) -> Path:

@@ -131,6 +131,7 @@ def test_cli_fetches_only_with_the_flag_and_the_build_shows_the_copy(
     assert "1 article(s) now show a local copy" in fetched.output and requests == ["/foto.jpg"]
     built = runner.invoke(main, ["build"])
     assert built.exit_code == 0, built.output
+    assert "images: 6 image copies made, 0 from the cache" in built.output  # 480, 800, 900 × 2
     (html,) = (tmp_path / "public").glob("2024/*/*/*/index.html")
     text = html.read_text()
     assert 'srcset="/media/' in text and f"{base}/foto.jpg" not in text.split("<main")[1]

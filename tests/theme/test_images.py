@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
+from browserkit import serve_folder
 from PIL import Image
 from sitekit import write_article
 from themekit import BASE, NOW, write_theme_site
@@ -15,6 +17,10 @@ from archivegen.build import build_site
 from archivegen.config import SiteConfig
 from archivegen.errors import ArchivegenError
 
+AXE = Path(__file__).resolve().parents[2] / ".cache" / "npm" / "node_modules" / "axe-core"
+RUN_AXE = """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+  .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" "))}))"""
+BODY = "Paragraf pertama.\n\n![Peta banjir](https://peta.example/banjir.png)\n\nPenutup."
 ARTICLE = {"date": "2023-03-01T10:00:00+07:00", "author": "Budi Santoso", "category": "Dunia"}
 
 
@@ -33,7 +39,7 @@ def image_site(tmp_path: Path, **settings: object) -> SiteConfig:
     make_jpeg(config.content_path / "dunia" / "foto.jpg")
     write_article(
         config.content_path, "dunia/foto.md", title="Banjir di Kota Lama", image="foto.jpg",
-        image_caption="Banjir/Redaksi", **ARTICLE,
+        image_caption="Banjir/Redaksi", body=BODY, **ARTICLE,
     )  # fmt: skip
     return config
 
@@ -55,19 +61,21 @@ def test_local_image_is_resized_served_with_srcset_and_sizes(tmp_path: Path) -> 
     doc = article_doc(config, "banjir-di-kota-lama")
     (img,) = doc.cssselect("figure.lead-figure picture img")
     (source,) = doc.cssselect("figure.lead-figure picture source")
-    assert (img.get("width"), img.get("height")) == ("1500", "1000")  # the largest copy
+    assert (img.get("width"), img.get("height")) == ("1200", "800")  # the largest copy
     assert img.get("loading") is None and img.get("fetchpriority") == "high"  # above the fold
+    (below,) = doc.cssselect(".article-body img")  # a picture in the body: below the fold
+    assert below.get("loading") == "lazy" and below.get("alt") == "Peta banjir"
     assert img.get("alt") == "Banjir/Redaksi" and "vw" in img.get("sizes")
     widths = [part.split()[1] for part in img.get("srcset").split(", ")]
-    assert widths == ["480w", "800w", "1200w", "1500w"]  # up to the original's, not beyond
-    assert source.get("type") == "image/webp" and source.get("srcset").count(".webp") == 4
+    assert widths == ["480w", "800w", "1200w"]  # the 1500 px original is not sent whole
+    assert source.get("type") == "image/webp" and source.get("srcset").count(".webp") == 3
     for url in [*img.get("srcset").split(", "), *source.get("srcset").split(", ")]:
         path, width = url.split()
         with Image.open(config.output_path / path.lstrip("/")) as copy:
             assert copy.width == int(width[:-1])  # each file is the width it claims
             assert copy.format == ("WEBP" if path.endswith(".webp") else "JPEG")
     assert img.get("src").startswith("/media/") and "foto" not in img.get("src")  # by digest
-    assert report.images is not None and report.images.processed == 8
+    assert report.images is not None and report.images.processed == 6
 
 
 def test_second_build_processes_no_image_and_a_changed_image_rerenders(tmp_path: Path) -> None:
@@ -76,10 +84,11 @@ def test_second_build_processes_no_image_and_a_changed_image_rerenders(tmp_path:
     first = article_doc(config, "banjir-di-kota-lama").cssselect("picture img")[0].get("src")
     write_article(config.content_path, "dunia/lain.md", title="Berita Lain", **ARTICLE)
     again = build_site(config, NOW)  # an input changed: a full build, the image is cached
-    assert again.images is not None and (again.images.processed, again.images.reused) == (0, 8)
+    assert again.images is not None and (again.images.processed, again.images.reused) == (0, 6)
     make_jpeg(config.content_path / "dunia" / "foto.jpg", (900, 600), "darkred")
     changed = build_site(config, NOW)
     assert changed.images is not None and changed.images.processed == 6  # 480, 800, 900 × 2
+    assert str(changed.rebuild) == "full build: an image changed (content/dunia/foto.jpg)"
     (img,) = article_doc(config, "banjir-di-kota-lama").cssselect("picture img")
     assert img.get("src") != first and (img.get("width"), img.get("height")) == ("900", "600")
     assert not (config.output_path / first.lstrip("/")).exists()  # the old copies are gone
@@ -98,7 +107,7 @@ def test_lead_image_is_og_image_and_news_article_image_with_logo(tmp_path: Path)
         "logo": {"@type": "ImageObject", "url": BASE + "/static/logo.png"},
     }  # fmt: skip
     assert doc.cssselect('meta[property="og:image"]')[0].get("content") == BASE + src
-    assert doc.cssselect('meta[property="og:image:width"]')[0].get("content") == "1500"
+    assert doc.cssselect('meta[property="og:image:width"]')[0].get("content") == "1200"
     plain = article_doc(config, "tanpa-foto")
     assert news_article(plain)["image"] == [BASE + "/static/logo.png"]  # the fallback
     assert (
@@ -173,3 +182,38 @@ def test_missing_or_unreadable_image_names_the_article(tmp_path: Path) -> None:
     text = str(caught.value)
     assert "content/dunia/a.md" in text and "'hilang.jpg' cannot be used" in text
     assert "content/dunia/b.md" in text and "'rusak.png' cannot be used" in text
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_picture_in_chromium_is_webp_reserved_and_passes_axe(
+    browser: Any, tmp_path: Path, width: int
+) -> None:
+    if not (AXE / "axe.min.js").is_file():
+        pytest.skip("axe-core is missing: `make test` installs it with npm")
+    config = image_site(tmp_path)
+    build_site(config, NOW)
+    (page,) = config.output_path.glob("2023/*/*/banjir-di-kota-lama/index.html")
+    url = "/" + page.parent.relative_to(config.output_path).as_posix() + "/"
+    with serve_folder(config.output_path) as base:
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        try:
+            tab = context.new_page()
+            tab.route("**/media/**", lambda route: None)  # held: the box before the image
+            tab.goto(base + url, wait_until="domcontentloaded")
+            box = tab.eval_on_selector(".lead-figure img", "i => i.getBoundingClientRect().height")
+            tab.unroute("**/media/**")
+            tab.reload()
+            tab.wait_for_function("document.querySelector('.lead-figure img').complete")
+            shown = tab.eval_on_selector(
+                ".lead-figure img",
+                "i => [i.currentSrc, i.naturalWidth, i.getBoundingClientRect().height]",
+            )
+            tab.add_script_tag(path=str(AXE / "axe.min.js"))
+            violations = tab.evaluate(RUN_AXE)
+        finally:
+            context.close()
+    current, natural, height = shown
+    assert current.endswith(".webp") and natural > 0  # the browser took a WebP copy
+    assert natural <= 1200 and (width > 500 or natural <= 1200)  # a phone takes a small one
+    assert box > 100 and abs(box - height) < 1  # the space was held before the bytes came
+    assert violations == []
