@@ -36,7 +36,7 @@ def alias_rules(
 ) -> list[tuple[str, str]]:
     """(alias, target URL) for every alias that is not the address of a real page, sorted
     (one that is, is skipped with a warning); an unsafe alias is an error naming its file."""
-    occupied = {output_path(url): url for url in taken}
+    occupied = {output_path(url): url for url in [*taken, *(url for url, _ in MAP_FILES)]}
     rules: dict[str, str] = {}
     errors: list[ContentError] = []
     for article, url in zip(ordered, urls, strict=True):
@@ -59,9 +59,16 @@ def _claimant(alias: str, occupied: dict[str, str]) -> str | None:
     (a query, or %-escapes) has none: no file is named after it."""
     if not has_page(alias):
         return None
-    if RESERVED.fullmatch(alias):
+    if RESERVED.fullmatch(alias.rstrip("/")):
         return alias
-    return occupied.get(output_path(alias))
+    path = output_path(alias)
+    # the file itself, or a file where its folder would be (`/_redirects/` under `_redirects`)
+    parts = path.split("/")
+    for end in range(len(parts), 0, -1):
+        claimed = occupied.get("/".join(parts[:end]))
+        if claimed is not None:
+            return claimed
+    return None
 
 
 def folder_form(alias: str) -> str:

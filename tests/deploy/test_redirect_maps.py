@@ -219,3 +219,15 @@ def test_a_site_without_aliases_still_writes_an_empty_nginx_map(
     build_site(config, NOW)
     server = nginx_serving(config.output_path)  # an include of an empty map still loads
     assert server.get("/")[0] == 200
+
+
+def test_an_alias_at_a_map_file_is_skipped_with_a_warning(make_site: SiteFactory) -> None:
+    config = make_site(fillers=3)
+    write_article(
+        config.content_path, "dunia/pindah.md", title="Pindah", slug="pindah",
+        date="2023-02-01T08:00:00+07:00", category="Dunia", aliases=["/_redirects", "/lama/"],
+    )  # fmt: skip
+    report = build_site(config, NOW)
+    assert any(w.startswith("/_redirects/: also claimed") for w in report.warnings)
+    netlify = (config.output_path / "_redirects").read_text(encoding="ascii")
+    assert "/_redirects " not in netlify and f"/lama/ {TARGET} 301" in netlify
