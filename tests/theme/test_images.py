@@ -13,9 +13,12 @@ from PIL import Image
 from sitekit import write_article
 from themekit import BASE, NOW, write_theme_site
 
-from archivegen.build import build_site
+from archivegen.build import Builder, build_site
+from archivegen.check.run import check_site
 from archivegen.config import SiteConfig
 from archivegen.errors import ArchivegenError
+from archivegen.pipeline.context import BuildMode
+from archivegen.pipeline.decide import RebuildKind
 
 AXE = Path(__file__).resolve().parents[2] / ".cache" / "npm" / "node_modules" / "axe-core"
 RUN_AXE = """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
@@ -184,6 +187,28 @@ def test_missing_or_unreadable_image_names_the_article(tmp_path: Path) -> None:
     assert "content/dunia/b.md" in text and "'rusak.png' cannot be used" in text
 
 
+def test_an_image_linked_from_outside_the_content_folder_is_refused(tmp_path: Path) -> None:
+    config = write_theme_site(tmp_path / "site", fillers=0)
+    outside = make_jpeg(tmp_path / "rahasia.jpg", (40, 30))
+    (config.content_path / "dunia" / "tautan.jpg").symlink_to(outside)
+    write_article(config.content_path, "dunia/a.md", title="A", image="tautan.jpg", **ARTICLE)
+    with pytest.raises(ArchivegenError) as caught:
+        build_site(config, NOW)
+    assert "content/dunia/a.md" in str(caught.value)
+    assert "points outside the content folder (through a link?)" in str(caught.value)
+
+
+def test_archivegen_check_finds_every_srcset_target(tmp_path: Path) -> None:
+    config = image_site(tmp_path)
+    build_site(config, NOW)
+    report = check_site(config.output_path, config.base_url)
+    assert report.errors == ()
+    (copy,) = config.output_path.glob("media/*/*-480.webp")
+    copy.unlink()  # a copy gone from the output is a broken srcset target
+    problems = check_site(config.output_path, config.base_url).errors
+    assert [p for p in problems if "480.webp" in str(p)]
+
+
 @pytest.mark.parametrize("width", [375, 1280])
 def test_picture_in_chromium_is_webp_reserved_and_passes_axe(
     browser: Any, tmp_path: Path, width: int
@@ -217,3 +242,24 @@ def test_picture_in_chromium_is_webp_reserved_and_passes_axe(
     assert natural <= 1200 and (width > 500 or natural <= 1200)  # a phone takes a small one
     assert box > 100 and abs(box - height) < 1  # the space was held before the bytes came
     assert violations == []
+
+
+def test_a_preview_edit_of_an_article_with_an_image_keeps_its_picture(tmp_path: Path) -> None:
+    config = image_site(tmp_path)
+    builder = Builder(config, NOW, BuildMode.PREVIEW)
+    builder.build()
+    article = config.content_path / "dunia" / "foto.md"
+    article.write_text(article.read_text().replace("Paragraf pertama", "Alinea pembuka"))
+    report = builder.build(changed=[str(article)])
+    assert report.rebuild.kind is RebuildKind.FULL  # the patch path cannot measure an image
+    assert "shows a local image" in report.rebuild.reason
+    doc = article_doc(config, "banjir-di-kota-lama")
+    assert doc.cssselect("picture img")[0].get("width") == "1200"
+    assert "Alinea pembuka" in doc.text_content()
+    photo = config.content_path / "dunia" / "foto.jpg"
+    make_jpeg(photo, (600, 400))
+    again = builder.build(changed=[str(photo)])  # the watcher names the image file
+    assert again.rebuild.kind is RebuildKind.FULL
+    assert (
+        article_doc(config, "banjir-di-kota-lama").cssselect("picture img")[0].get("width") == "600"
+    )
