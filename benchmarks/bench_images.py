@@ -69,7 +69,7 @@ def sizes(root: Path) -> None:
     media = root / "public" / "media"
     originals = sum(p.stat().st_size for p in (root / "content").rglob("*.jpg"))
     count = len(list((root / "content").rglob("*.jpg")))
-    for pattern in ("*-480.webp", "*-1200.webp", "*-1200.jpg", "*-1600.jpg"):
+    for pattern in ("*-480.webp", "*-480.jpg", "*-1200.webp", "*-1200.jpg"):
         found = list(media.rglob(pattern))
         total = sum(p.stat().st_size for p in found)
         print(
