@@ -99,7 +99,7 @@ def _measure(
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise _image_error(article, config, f"{article.image!r} cannot be used: {reason}") from None
     image_digest, width, height, kind = known
-    return LeadImage(str(relative), str(image_digest), int(width), int(height), str(kind))  # type: ignore[call-overload]
+    return LeadImage(str(relative), str(image_digest), int(str(width)), int(str(height)), str(kind))
 
 
 def _read_image(path: Path) -> list[object]:
@@ -127,7 +127,14 @@ def _image_error(article: Article, config: SiteConfig, message: str) -> ContentE
 
 def _read_memo(path: Path) -> dict[str, list[object]]:
     found = _read_json(path)
-    return {k: v for k, v in found.items() if isinstance(v, list) and len(v) == 4}
+    kinds = [str, int, int, str]  # digest, width, height, format: any other entry is dropped
+    return {
+        key: value
+        for key, value in found.items()
+        if isinstance(value, list)
+        and len(value) == 4
+        and all(type(v) is kind for v, kind in zip(value, kinds, strict=True))
+    }
 
 
 def _read_json(path: Path) -> dict[str, object]:
