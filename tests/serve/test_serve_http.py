@@ -128,7 +128,7 @@ def open_events(running: Running) -> socket.socket:
 def test_an_edit_rebuilds_only_its_pages_and_tells_the_tabs(running: Running) -> None:
     token = page_token(get(running.url + SEED_URL)[2])
     with open_events(running) as stream:
-        assert read_state(stream) == {"build": token, "errors": []}
+        assert read_state(stream) == {"build": token, "errors": [], "moved": {}}
         running.edit("content/dunia/seed.md", "Terus Bertambah", "Kian Bertambah")
         running.recorder.wait_for(lambda r: len(r.builds) >= 2, "the rebuild")
         state = read_state(stream)
@@ -163,7 +163,11 @@ def test_a_broken_article_keeps_the_last_good_site_until_fixed(running: Running)
         assert status == 200 and SEED_TITLE in html  # still the last good site
         seed.write_text(good, encoding="utf-8")
         running.recorder.wait_for(lambda r: len(r.builds) == 2, "the fixed build")
-        assert read_state(stream) == {"build": token, "errors": []}  # same site: no reload
+        assert read_state(stream) == {
+            "build": token,
+            "errors": [],
+            "moved": {},
+        }  # same site: no reload
 
 
 def test_a_deleted_article_is_gone_from_its_url_and_the_listings(running: Running) -> None:
