@@ -227,6 +227,8 @@ def test_picture_in_chromium_is_webp_reserved_and_passes_axe(
             tab = context.new_page()
             tab.route("**/media/**", lambda route: None)  # held: the box before the image
             tab.goto(base + url, wait_until="domcontentloaded")
+            styled = "getComputedStyle(document.querySelector('.lead-figure img')).display"
+            tab.wait_for_function(f"{styled} === 'block'")  # the stylesheet is in
             box = tab.eval_on_selector(".lead-figure img", "i => i.getBoundingClientRect().height")
             tab.unroute("**/media/**")
             tab.reload()
