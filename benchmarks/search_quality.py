@@ -117,8 +117,9 @@ def read_corpus(pages: dict[str, bytes]) -> Corpus:
 
 def truth(corpus: Corpus, query: str) -> set[str]:
     """The articles holding every word of `query` in a form of the same stem."""
-    sets = [corpus.pages.get(STEM.stemWord(normal(w)), set()) for w in query.split()]
-    sets = [s for s in sets] if sets else [set()]
+    # a word of punctuation only ("-" in "Adhi Prasetya - Sepakbola") is no word to Pagefind
+    words = [normal(w) for w in query.split() if normal(w)]
+    sets = [corpus.pages.get(STEM.stemWord(word), set()) for word in words]
     return set.intersection(*sets) if sets else set()
 
 
