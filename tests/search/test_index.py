@@ -145,7 +145,7 @@ def test_search_page_in_indonesian_and_english(make_search_site: SiteFactory) ->
     assert doc.get_element_by_id("search").get("data-bundle") == "/pagefind/"
     shards = doc.get_element_by_id("search").get("data-shards")
     assert shards == "2023-09 2023 2022 2021 2020 2019"  # newest first
-    assert "memerlukan JavaScript" in doc.cssselect("noscript")[0].text_content()
+    assert "memerlukan JavaScript" in doc.cssselect("body noscript")[0].text_content()
 
     english = make_search_site(language="en")
     build(english)
