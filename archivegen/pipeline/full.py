@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from archivegen.content.loader import ContentSet, FileStamp, LoadedArticle
+from archivegen.content.model import Article
 from archivegen.errors import raise_all
 from archivegen.graph.site import SiteGraph, build_site_graph
 from archivegen.output.atomic import write_atomic
@@ -61,12 +62,7 @@ def full_build(
     lap("cache")
     content, parsed = _load(context, scan, cache, progress)
     lap("load")
-    articles, drafts, future = select_articles(content.articles, context.options, context.now)
-    before = store.load().articles if context.options.clean and last is None else cache.articles
-    articles, moves = follow_moves(articles, before, parsed, config)  # did an edit move one?
-    if moves:  # recorded in redirects.tsv, an input: stamped as this build leaves it
-        scan = dataclasses.replace(scan, inputs=with_record_restamped(scan.inputs, config))
-    articles = attach_images(articles, config)
+    articles, skipped, moves, scan = _published(context, scan, content, cache, parsed, last, store)
     graph = build_site_graph(articles, config)
     lap("graph")
     renderer, salt, templates = _renderer(context, graph)
@@ -97,9 +93,28 @@ def full_build(
         templates, static, out.hashes, saved, content.naive_dates, on_disk=on_disk,
     )  # fmt: skip
     warnings = build_warnings(graph, content.naive_dates, config.timezone)
-    skipped = (drafts, future)
     outcome = Outcome(*saved.summary, commit, len(plan.jobs), warnings, searched, skipped, images)
     return dataclasses.replace(outcome, moves=moves), state
+
+
+def _published(
+    context: BuildContext,
+    scan: Scan,
+    content: ContentSet,
+    cache: BuildCache,
+    parsed: Parsed,
+    last: SiteState | None,
+    store: CacheStore,
+) -> tuple[list[Article], tuple[int, int], tuple[tuple[str, str], ...], Scan]:
+    """The articles this build publishes, each at its address with its old ones and its
+    lead image measured: (articles, (drafts, future articles) left out, moves, the scan)."""
+    config = context.config
+    articles, drafts, future = select_articles(content.articles, context.options, context.now)
+    before = store.load().articles if context.options.clean and last is None else cache.articles
+    articles, moves = follow_moves(articles, before, parsed, config)  # did an edit move one?
+    if moves:  # recorded in redirects.tsv, an input: stamped as this build leaves it
+        scan = dataclasses.replace(scan, inputs=with_record_restamped(scan.inputs, config))
+    return attach_images(articles, config), (drafts, future), moves, scan
 
 
 def _starting_cache(context: BuildContext, last: SiteState | None, store: CacheStore) -> BuildCache:
