@@ -101,6 +101,11 @@ def print_build_summary(report: BuildReport, verbose: bool = False) -> None:
         markup=False,
         soft_wrap=True,
     )
+    _print_steps(report)
+
+
+def _print_steps(report: BuildReport) -> None:
+    """A line each for the search index, the image copies and the time of every step."""
     if report.search is not None:
         search = report.search
         what = "reused" if search.reused else f"{search.rebuilt_shards} of {search.shards} rebuilt"
