@@ -109,7 +109,11 @@ def news_sitemap_page(entries: Sequence[Entry], config: SiteConfig) -> NewsSitem
 
 def news_language(language: str) -> str:
     """The ISO 639 code Google News expects: `id`, `en`, and `zh-cn`/`zh-tw` for Chinese."""
-    code = language.replace("_", "-").lower()
-    if code.startswith("zh"):
-        return "zh-tw" if code in ("zh-tw", "zh-hant", "zh-hk") else "zh-cn"
-    return code.split("-")[0]
+    parts = language.replace("_", "-").lower().split("-")
+    if parts[0] != "zh":
+        return parts[0]
+    # the script decides when it is given (zh-Hant-TW, zh-Hans-HK), else the region does
+    if "hans" in parts:
+        return "zh-cn"
+    traditional = "hant" in parts or any(part in ("tw", "hk", "mo") for part in parts[1:])
+    return "zh-tw" if traditional else "zh-cn"

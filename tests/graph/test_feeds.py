@@ -166,11 +166,11 @@ def test_news_language_is_the_code_google_news_expects(language: str, code: str)
     assert news_language(language) == code
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph/feeds.py news_language: Traditional Chinese with a region (zh-Hant-TW, "
-    "Babel's own name for zh_TW; zh-Hant-HK) is not in its short list, so it falls to zh-cn",
-)
-@pytest.mark.parametrize("language", ["zh-Hant-TW", "zh_Hant_TW", "zh-Hant-HK"])
+@pytest.mark.parametrize("language", ["zh-Hant-TW", "zh_Hant_TW", "zh-Hant-HK", "zh-MO"])
 def test_traditional_chinese_with_a_region_is_zh_tw(language: str) -> None:
     assert news_language(language) == "zh-tw"
+
+
+@pytest.mark.parametrize("language", ["zh-Hans-HK", "zh_Hans_CN", "zh-SG", "zh"])
+def test_simplified_chinese_is_zh_cn(language: str) -> None:
+    assert news_language(language) == "zh-cn"
