@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,15 +51,26 @@ def _cached_calls(size: int = 16_384) -> Any:
 
     An article's entry reads the same on every listing that shows it (home, category,
     author, tags, year, month): about eight renders of one value per article. The key is
-    the arguments' values (frozen records hash by value), so an edited entry is a new key;
-    the cache lives as long as the environment, that is one build, and is bounded.
+    the arguments' values (frozen records hash by value), so an edited entry is a new key,
+    and the UTC offsets of their dates: an aware datetime equals the same instant in another
+    zone, which reads otherwise. The cache lives as long as the environment (a preview keeps
+    it between builds) and is bounded.
     """
 
     @lru_cache(maxsize=size)
-    def cached(macro: Any, *args: Any) -> Any:
+    def remembered(macro: Any, offsets: tuple[object, ...], *args: Any) -> Any:
         return macro(*args)
 
+    def cached(macro: Any, *args: Any) -> Any:
+        return remembered(macro, tuple(map(_date_offset, args)), *args)
+
     return cached
+
+
+def _date_offset(value: object) -> object:
+    """The UTC offset of a record's `date` (an Entry's), None for anything else."""
+    date = getattr(value, "date", None)
+    return date.utcoffset() if isinstance(date, datetime) else None
 
 
 def _metadata(site: SiteInfo) -> dict[str, Any]:

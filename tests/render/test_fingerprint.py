@@ -521,14 +521,6 @@ def test_after_an_edit_each_page_whose_fingerprint_stayed_renders_the_same_bytes
     assert bytes_changed <= kept - same_key
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render/environment.py `cached` memoizes a macro's output by its arguments' equality, "
-    "and an aware datetime equals the same instant in another zone: a renderer that rendered an "
-    "entry renders it moved to another zone with the old zone's text. A preview's warm edit "
-    "reuses its renderer, so an article's date rewritten to the same instant in UTC leaves its "
-    "listings showing the old offset.",
-)
 def test_a_renderer_renders_a_page_as_a_fresh_renderer_does_whatever_it_rendered_before(
     site: Site,
 ) -> None:
