@@ -20,7 +20,15 @@
 // "kazakhstan"): every shard lacking the word returns such junk, and it outranks the real
 // hits. Pagefind's exact search (a quoted term) looks the stem up and nothing else, so each
 // word is also searched quoted and only pages every word's exact search found are kept; the
-// plain search still gives the order (its scores), the excerpt and the filter counts.
+// plain search still gives the excerpt and the filter counts.
+//
+// Relevance is the same whatever the shards. Pagefind scores a page against its own shard:
+// BM25's idf is ln((N - n + .5) / (n + .5) + 1) with N the shard's pages and n those
+// matching the word, so merged scores of shards of different sizes do not compare. With
+// page length and metadata fields left out of the ranking (RANKING: both use per-index
+// figures), a word's score is that idf times a part that depends on the page alone; so each
+// page's score is divided by its shard's idf and multiplied by the archive's (N summed over
+// the shards, n = the pages the word's exact search finds), summed over the query's words.
 
 const PAGE_SIZE = 10;
 const FILTER_KEYS = ["category", "year", "author", "tag"];
@@ -30,6 +38,14 @@ const SHOWN_VALUES = 12; // filter values shown before "Show all"
 const TYPING_DELAY_MS = 250;
 const COUNTED_PAGES = 200; // a several-word query counts filters from this many fragments
 const EXCERPT_WORDS = 30;
+// Scores closer than this (relative) are ties, ordered by page id: the division above
+// recovers a score to about 1e-7, and it must not order equal pages by their shard.
+const TIE = 1e-5;
+const META_FIELDS = ["title", "category", "byline", "date", "image", "image_alt", "image_caption"];
+const RANKING = {
+  pageLength: 0,
+  metaWeights: Object.fromEntries(META_FIELDS.map((name) => [name, 0])),
+};
 
 const root = document.getElementById("search");
 const strings = JSON.parse(document.getElementById("search-strings").textContent);
@@ -45,6 +61,7 @@ const state = readUrl();
 const expanded = new Set(); // filter groups showing all their values
 let pagefind = null;
 let shards = []; // shard names, newest first
+let shardSizes = null; // pages per shard, or null when the pages do not say (no ranking fix)
 let results = [];
 let shown = 0;
 let generation = 0; // bumped by every search; late answers of older searches are dropped
@@ -121,7 +138,9 @@ async function run() {
     exactMatches(state.q, filters),
   ]);
   const allowed = exact && exact.ids;
-  const ordered = SORTS[state.sort] ? await sortedAcrossShards(filters) : search.results;
+  let ordered = search.results;
+  if (SORTS[state.sort]) ordered = await sortedAcrossShards(filters);
+  else if (exact) ordered = await rankedAcrossShards(exact, filters, search.results);
   if (ticket !== generation || search === null) return; // a newer search took over
   results = allowed ? ordered.filter((result) => allowed.has(result.id)) : ordered;
   shown = 0;
@@ -152,7 +171,7 @@ async function exactMatches(query, filters) {
     const found = new Set((search ? search.results : []).map((result) => result.id));
     ids = ids ? new Set([...ids].filter((id) => found.has(id))) : found;
   }
-  return { ids: ids || new Set(), searches };
+  return { ids: ids || new Set(), words, searches };
 }
 
 // Filter counts of the kept results. One word: its exact search counted them. Several: the
@@ -184,6 +203,78 @@ async function sortedAcrossShards(filters) {
     ),
   );
   return perShard.flatMap((search) => (search ? search.results : []));
+}
+
+// The kept pages of `candidates` by archive-wide relevance (see the top of this file).
+async function rankedAcrossShards(exact, filters, candidates) {
+  const kept = candidates.filter((result) => exact.ids.has(result.id));
+  if (!shardSizes || kept.length < 2) return kept;
+  const archivePages = Object.values(shardSizes).reduce((sum, n) => sum + n, 0);
+  const holding = shardsHoldingEvery(exact.searches);
+  const score = new Map();
+  const perWord = exact.words.map(async (word, i) => {
+    const archiveIdf = idf(archivePages, exact.searches[i].unfilteredResultCount);
+    const inShards = await Promise.all(holding.map((shard) => searchShard(word, filters, shard)));
+    inShards.forEach(({ results, matching }, k) => {
+      const shardIdf = idf(shardSizes[holding[k]], matching);
+      for (const result of results) {
+        if (!exact.ids.has(result.id)) continue;
+        const part = (result.score / shardIdf) * archiveIdf;
+        score.set(result.id, (score.get(result.id) || 0) + part);
+      }
+    });
+  });
+  await Promise.all(perWord);
+  return byScore(kept, score);
+}
+
+function idf(pages, matching) {
+  return Math.log((pages - matching + 0.5) / (matching + 0.5) + 1);
+}
+
+// The shards where every word's exact search found a page: only they hold kept pages.
+function shardsHoldingEvery(searches) {
+  if (shards.length === 1) return shards;
+  return shards.filter((shard) => searches.every((search) => search.filters.shard?.[shard] > 0));
+}
+
+// One word's plain search in one shard: its results, and how many of the shard's pages match
+// the word (Pagefind's n for that shard: unfiltered, every form the word begins).
+async function searchShard(word, filters, shard) {
+  if (shards.length === 1) {
+    const search = await pagefind.search(word, { filters });
+    return { results: search.results, matching: search.unfilteredResultCount };
+  }
+  const search = await pagefind.search(word, { filters: { ...filters, shard: { any: [shard] } } });
+  return { results: search.results, matching: search.totalFilters.shard?.[shard] || 0 };
+}
+
+// Highest score first; a run of scores within TIE of each other is one tie, by page id.
+function byScore(results, score) {
+  const sorted = [...results].sort((a, b) => (score.get(b.id) || 0) - (score.get(a.id) || 0));
+  const ordered = [];
+  let tie = [];
+  let previous = null;
+  for (const result of sorted) {
+    const value = score.get(result.id) || 0;
+    if (previous !== null && previous - value > TIE * previous) {
+      ordered.push(...tie.sort((a, b) => a.id.localeCompare(b.id)));
+      tie = [];
+    }
+    tie.push(result);
+    previous = value;
+  }
+  ordered.push(...tie.sort((a, b) => a.id.localeCompare(b.id)));
+  return ordered;
+}
+
+// Pages per shard from the `shard` filter of every page (the unsharded index: one for all).
+function sizesOf(counts) {
+  if (!counts) return null;
+  if (shards.length === 1) {
+    return { [shards[0]]: Object.values(counts).reduce((sum, n) => sum + n, 0) };
+  }
+  return shards.every((shard) => counts[shard] > 0) ? { ...counts } : null;
 }
 
 function announce(count) {
@@ -360,13 +451,13 @@ async function start() {
     shards = (root.dataset.shards || "").split(/\s+/).filter(Boolean);
     if (shards.length === 0) throw new Error("the archive has no search index yet");
     pagefind = await import(new URL(`${shards[0]}/pagefind.js`, bundle).href);
-    await pagefind.options({ excerptLength: EXCERPT_WORDS });
+    await pagefind.options({ excerptLength: EXCERPT_WORDS, ranking: RANKING });
     await pagefind.init();
     for (const shard of shards.slice(1)) {
-      await pagefind.mergeIndex(new URL(`${shard}/`, bundle).pathname);
+      await pagefind.mergeIndex(new URL(`${shard}/`, bundle).pathname, { ranking: RANKING });
     }
     // Filter data loads lazily; without it the first search reports no filter counts.
-    await pagefind.filters();
+    shardSizes = sizesOf((await pagefind.filters()).shard);
   } catch (error) {
     fail(error);
     return;
