@@ -20,6 +20,12 @@ import yaml
 from babel import Locale, UnknownLocaleError
 
 from archivegen.errors import ConfigError, raise_all
+from archivegen.yamlsafe import (
+    MAX_ALIAS_GROWTH,
+    AliasBombError,
+    DuplicateKeyError,
+    StrictConstructor,
+)
 
 CONFIG_FILE = "site.yaml"
 
@@ -165,15 +171,36 @@ def config_from_mapping(
     return dataclasses.replace(typing.cast(SiteConfig, values), root=root)
 
 
+class _ConfigLoader(StrictConstructor, yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys and alias bombs."""
+
+
 def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    loader = _ConfigLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
+    except DuplicateKeyError as exc:
+        raise ConfigError(
+            f"given twice (first on line {exc.first_line + 1}); keep one",
+            path=path,
+            line=exc.line + 1,
+            field=str(exc.key),
+        ) from None
+    except AliasBombError as exc:
+        raise ConfigError(
+            f"YAML aliases expand the file by more than {MAX_ALIAS_GROWTH:,} nodes and "
+            "characters; write the values out",
+            path=path,
+            line=exc.line + 1,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         line = mark.line + 1 if mark is not None else None
         raise ConfigError(f"not valid YAML: {problem}", path=path, line=line) from None
+    finally:
+        loader.dispose()
     if data is None:
         return {}, {}
     if not isinstance(data, dict):

@@ -14,6 +14,12 @@ from typing import Any
 import yaml
 
 from archivegen.errors import ContentError
+from archivegen.yamlsafe import (
+    MAX_ALIAS_GROWTH,
+    AliasBombError,
+    DuplicateKeyError,
+    StrictConstructor,
+)
 
 FENCE = "---"
 # the order fields are written in; unknown fields follow in their own order
@@ -39,8 +45,9 @@ FIELD_ORDER = (
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _FrontMatterLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """SafeLoader (C speed where available) that leaves timestamps as plain strings."""
+class _FrontMatterLoader(StrictConstructor, _BaseLoader):  # type: ignore[valid-type,misc]
+    """SafeLoader (C speed where available) that leaves timestamps as plain strings and
+    refuses duplicate keys and alias bombs."""
 
 
 class _FrontMatterDumper(yaml.SafeDumper):
@@ -109,6 +116,20 @@ def parse_front_matter(yaml_text: str, path: str) -> dict[str, Any]:
     """Parse the YAML of a front matter into a mapping, or raise a ContentError with its line."""
     try:
         data = yaml.load(yaml_text, Loader=_FrontMatterLoader)
+    except DuplicateKeyError as exc:
+        raise ContentError(
+            f"given twice (first on line {exc.first_line + 2}); keep one",
+            path=path,
+            line=exc.line + 2,
+            field=str(exc.key),
+        ) from None
+    except AliasBombError as exc:
+        raise ContentError(
+            f"YAML aliases expand the front matter by more than {MAX_ALIAS_GROWTH:,} nodes "
+            "and characters; write the values out",
+            path=path,
+            line=exc.line + 2,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

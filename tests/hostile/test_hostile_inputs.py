@@ -1,0 +1,80 @@
+"""Hostile input, built through the real command line: each case is a clear error naming the
+file, line and field (exit 1, no traceback), or a site that is safe and well-formed (#18)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ARCHIVEGEN = [sys.executable, "-m", "archivegen"]
+SITE_YAML = "title: Arsip Uji\nbase_url: https://arsip.example/\n"
+GOOD = "title: Berita Baik\ndate: 2024-01-16T10:00:00+07:00\ncategory: Dunia\n"
+
+
+def make_site(root: Path, site_yaml: str = SITE_YAML, **articles: str) -> Path:
+    """A site folder: site.yaml and content/<name>.md for each front matter given."""
+    (root / "content").mkdir(parents=True)
+    (root / "site.yaml").write_text(site_yaml, encoding="utf-8")
+    for name, front in {"baik": GOOD, **articles}.items():
+        text = f"---\n{front}---\nIsi berita.\n"
+        (root / "content" / f"{name}.md").write_text(text, encoding="utf-8")
+    return root
+
+
+def build(site: Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [*ARCHIVEGEN, "build"], cwd=site, capture_output=True, text=True, timeout=120
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def refused(site: Path, *messages: str) -> str:
+    """Build, expect exit 1 and each message on stderr; nothing is published."""
+    result = build(site)
+    assert result.returncode == 1, result.stdout + result.stderr
+    for message in messages:
+        assert message in result.stderr, result.stderr
+    assert not (site / "public").exists()
+    return result.stderr
+
+
+# --- c. duplicate keys, alias bombs ---
+
+
+def test_a_key_twice_in_front_matter_is_an_error_at_its_second_line(tmp_path: Path) -> None:
+    site = make_site(tmp_path, dua=GOOD + "title: Judul Lain\n")
+    refused(site, "content/dua.md:5: title: given twice (first on line 2); keep one")
+
+
+def test_a_key_twice_in_site_yaml_is_an_error_at_its_second_line(tmp_path: Path) -> None:
+    site = make_site(tmp_path, SITE_YAML + "page_size: 5\ntitle: Lain\n")
+    refused(site, "site.yaml:4: title: given twice (first on line 1); keep one")
+
+
+def test_a_merge_key_may_still_be_overridden(tmp_path: Path) -> None:
+    site = make_site(tmp_path, extra=GOOD + "base: &b {p: 1}\nm:\n  <<: *b\n  p: 2\n")
+    assert build(site).returncode == 0
+
+
+BOMB = "".join(
+    f"  {name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def test_a_billion_laughs_in_site_params_is_refused_quickly(tmp_path: Path) -> None:
+    bomb = "params:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + BOMB
+    site = make_site(tmp_path, SITE_YAML + bomb)
+    refused(site, "site.yaml:1: YAML aliases expand the file by more than 1,000,000 nodes")
+
+
+def test_an_alias_bomb_or_loop_in_front_matter_is_refused(tmp_path: Path) -> None:
+    bomb = "x:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + BOMB
+    site = make_site(tmp_path, bom=GOOD + bomb, loop=GOOD + "x: &a [*a]\n")
+    refused(
+        site,
+        "content/bom.md:2: YAML aliases expand the front matter by more than 1,000,000",
+        "content/loop.md:2: YAML aliases expand the front matter",
+    )
