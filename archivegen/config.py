@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 import types
 import typing
 import zoneinfo
@@ -138,6 +139,7 @@ class SiteConfig:
 
 TAXONOMIES = ("category", "author", "tag")
 _PLACEHOLDERS = {"slug", "yyyy", "mm", "dd", "n"}
+_PATTERN_CHARS = re.compile(r"[A-Za-z0-9/_.~-]|\{(?:slug|yyyy|mm|dd|n)\}")
 
 
 def load_config(path: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
@@ -326,14 +328,30 @@ def _check_permalinks(permalinks: Permalinks) -> list[tuple[str, str]]:
         names = {part.split("}")[0] for part in pattern.split("{")[1:]}
         if names - _PLACEHOLDERS:
             problems.append((key, f"unknown placeholder(s) {sorted(names - _PLACEHOLDERS)}"))
-        if ".." in pattern.split("/"):
-            problems.append((key, "must not contain `..`"))
+        problems.extend((key, problem) for problem in _pattern_problems(pattern))
         if f.name != "page" and not pattern.startswith("/"):
             problems.append((key, "must start with /"))
     if "{slug}" not in permalinks.article:
         problems.append(("permalinks.article", "must contain {slug}"))
     if "{n}" not in permalinks.page:
         problems.append(("permalinks.page", "must contain {n}"))
+    return problems
+
+
+def _pattern_problems(pattern: str) -> list[str]:
+    # a pattern becomes folders in public/ and addresses on a server: an escape (`%2e%2e`)
+    # is decoded by the server into `..`, a hidden folder is skipped by Pagefind and by
+    # many hosts, and a pattern not ending in / names a file with no extension
+    problems = []
+    if _PATTERN_CHARS.sub("", pattern):
+        problems.append("may hold only letters, digits, - _ ~ . / and {placeholders}")
+    segments = pattern.strip("/").split("/")
+    if any(segment.startswith(".") for segment in segments):
+        problems.append("must not hold a segment starting with . (`..` or a hidden folder)")
+    if "//" in pattern:
+        problems.append("must not hold an empty segment (//)")
+    if not pattern.endswith("/"):
+        problems.append("must end with / (each page is a folder's index.html)")
     return problems
 
 

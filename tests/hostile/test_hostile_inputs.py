@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ARCHIVEGEN = [sys.executable, "-m", "archivegen"]
 SITE_YAML = "title: Arsip Uji\nbase_url: https://arsip.example/\n"
 GOOD = "title: Berita Baik\ndate: 2024-01-16T10:00:00+07:00\ncategory: Dunia\n"
@@ -78,3 +80,25 @@ def test_an_alias_bomb_or_loop_in_front_matter_is_refused(tmp_path: Path) -> Non
         "content/bom.md:2: YAML aliases expand the front matter by more than 1,000,000",
         "content/loop.md:2: YAML aliases expand the front matter",
     )
+
+
+# --- e. permalink patterns ---
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("/%2e%2e/{slug}/", "may hold only letters, digits, - _ ~ . / and {placeholders}"),
+        ("/{yyyy}/{slug}", "must end with / (each page is a folder's index.html)"),
+        ("/.x/{slug}/", "must not hold a segment starting with . (`..` or a hidden folder)"),
+        ("/../{slug}/", "must not hold a segment starting with ."),
+        ("/a//{slug}/", "must not hold an empty segment (//)"),
+    ],
+)
+def test_an_unsafe_permalink_pattern_is_refused_at_its_line(
+    tmp_path: Path, pattern: str, message: str
+) -> None:
+    site = make_site(
+        tmp_path, SITE_YAML + f"permalinks:\n  tag: /t/{{slug}}/\n  article: {pattern}\n"
+    )
+    refused(site, f"site.yaml:5: permalinks.article: {message}")
