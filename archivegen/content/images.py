@@ -1,4 +1,5 @@
-"""Where a front matter `image` may point: an http(s) URL, or a file inside the content folder.
+"""Where an image may point (front matter `image`, or `![](…)` in the body): an http(s) URL,
+or a file inside the content folder.
 
 The value is hostile input (an imported page chose it): a `javascript:` or `data:` URL, a
 path climbing out of the content folder or a Windows path would put someone else's bytes on
@@ -19,8 +20,9 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 
 
 @dataclass(frozen=True, slots=True)
-class LeadImage:
-    """A local image file, measured: what a page needs to show it at several widths."""
+class MeasuredImage:
+    """A local image file (a lead or a body image), measured: what a page needs to show it
+    at several widths."""
 
     path: str  # relative to the content folder, with forward slashes
     digest: str  # of the file's bytes: names its copies in the site (content-addressed)

@@ -14,7 +14,7 @@ from archivegen.content.aliases import clean_alias
 from archivegen.content.dates import DateProblem, parse_date
 from archivegen.content.frontmatter import field_lines, parse_front_matter, split_front_matter
 from archivegen.content.images import image_problem
-from archivegen.content.markdown import render_markdown
+from archivegen.content.markdown import RenderedBody, render_markdown
 from archivegen.content.model import Article
 from archivegen.content.slug import is_safe_slug, slugify
 from archivegen.digest import digest
@@ -125,8 +125,9 @@ def render_body(path: Path, config: SiteConfig) -> tuple[str, str]:
     shown = _display_path(path, config.root)
     text = decode(path.read_bytes(), shown)
     body = split_front_matter(text, shown).body
-    html, _ = render_markdown(body, allow_html=config.markdown.allow_html)
-    return html, digest(text.encode())
+    folder = article_folder(shown, config)
+    rendered = render_markdown(body, allow_html=config.markdown.allow_html, folder=folder)
+    return rendered.html, digest(text.encode())
 
 
 def decode(data: bytes, shown: str) -> str:
@@ -156,19 +157,38 @@ def parse_article(
     meta = parse_front_matter(parts.yaml_text, shown)
     fields = _FieldReader(meta, shown, parts.yaml_text, config)
     article_fields = fields.read()
-    if fields.errors:
-        return LoadedArticle(None, tuple(fields.errors))
-    body_html, excerpt = render_markdown(
-        parts.body, allow_html=config.markdown.allow_html, html=with_body
+    body = render_markdown(
+        parts.body,
+        allow_html=config.markdown.allow_html,
+        html=with_body,
+        folder=article_folder(shown, config),
     )
+    errors = (*fields.errors, *_body_image_errors(body, shown, parts.body_line))
+    if errors:
+        return LoadedArticle(None, errors)
     article = Article(
         source_path=shown,
-        body_html=body_html,
-        excerpt=excerpt,
+        body_html=body.html,
+        excerpt=body.excerpt,
+        body_image_paths=body.local_paths,
         content_hash=digest(text.encode()),
         **article_fields,
     )
     return LoadedArticle(article, (), fields.assumed_timezone)
+
+
+def _body_image_errors(body: RenderedBody, shown: str, body_line: int) -> tuple[ContentError, ...]:
+    """An error for each image of the body that may not be shown, at its line in the file."""
+    return tuple(
+        ContentError(
+            f"image {image.src!r} {image.problem}",
+            path=shown,
+            line=body_line + image.line - 1,
+            field="body",
+        )
+        for image in body.images
+        if image.problem
+    )
 
 
 def check_front_matter(text: str, shown: str, config: SiteConfig) -> tuple[ContentError, ...]:

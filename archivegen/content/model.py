@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
-from archivegen.content.images import LeadImage
+from archivegen.content.images import MeasuredImage
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,11 @@ class Article:
     updated: datetime | None = None
     image: str | None = None
     image_caption: str | None = None
-    lead_image: LeadImage | None = None  # `image` as a local file, measured by the build
+    lead_image: MeasuredImage | None = None  # `image` as a local file, measured by the build
+    # the body's local images (relative to the content folder, in order, each once), and
+    # the same measured by the build: the page shows each as a <picture>
+    body_image_paths: tuple[str, ...] = ()
+    body_images: tuple[MeasuredImage, ...] = ()
     source: str | None = None
     section: str | None = None
     aliases: tuple[str, ...] = ()

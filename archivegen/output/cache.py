@@ -32,7 +32,7 @@ CACHE_DIR = ".archivegen"
 CACHE_FILE = "build-cache.pickle"
 DELTA_FILE = "build-cache-delta.pickle"
 STATE_FILE = "build-state.pickle"
-FORMAT = f"archivegen {__version__} cache 3 / python {sys.version_info[:2]}"
+FORMAT = f"archivegen {__version__} cache 4 / python {sys.version_info[:2]}"
 DELTA_SHARE = 0.2  # a delta larger than this share of the entries: write a new base
 
 

@@ -1,8 +1,9 @@
-"""The image step: measure each article's local image, then make its copies for the site.
+"""The image step: measure each article's local images, then make their copies for the site.
 
 Two halves around the render. Before the layout, `attach_images` reads each local image
-named by an article's `image` (its digest, size and format, remembered by file stamp so an
-unchanged file is not read again) and puts the measurement on the Article: the pages then
+named by an article's `image` or its body's `![](…)` (its digest, size and format,
+remembered by file stamp so an unchanged file is not read again) and puts the measurement
+on the Article: the pages then
 depend on it, and so do their fingerprints. After the render, `stage_images` gives the
 staging area every copy that `render/images.py` plans, resizing with Pillow on the build's
 workers only the copies the cache folder lacks. The cache is keyed by (source digest,
@@ -22,9 +23,10 @@ import PIL
 from PIL import Image
 
 from archivegen.config import SiteConfig
-from archivegen.content.frontmatter import field_lines, split_front_matter
-from archivegen.content.images import LeadImage, is_remote, local_image_path
+from archivegen.content.frontmatter import FrontMatterText, field_lines, split_front_matter
+from archivegen.content.images import MeasuredImage, is_remote, local_image_path
 from archivegen.content.loader import article_folder
+from archivegen.content.markdown import render_markdown
 from archivegen.content.model import Article
 from archivegen.digest import digest
 from archivegen.errors import ContentError, raise_all
@@ -54,52 +56,76 @@ class ImageReport:
 
 
 def attach_images(articles: Sequence[Article], config: SiteConfig) -> list[Article]:
-    """The articles, each local `image` measured onto its `lead_image`; raises every
-    missing or unreadable image, naming the article file, line and field."""
+    """The articles, each local image measured onto them (`image` onto `lead_image`, the
+    body's onto `body_images`); raises every missing or unreadable image, naming the
+    article file, line and field."""
     memo_path = cache_folder(config.root, config.output_path) / MEASURED_FILE
     memo = _read_memo(memo_path)
     fresh: dict[str, list[object]] = {}
     errors: list[ContentError] = []
     out = []
     for article in articles:
-        if not article.image or is_remote(article.image):
+        lead = article.image if article.image and not is_remote(article.image) else None
+        if lead is None and not article.body_image_paths:
             out.append(article)
             continue
-        try:
-            image = _measure(article, config, memo, fresh)
-        except ContentError as exc:
-            errors.append(exc)
+        measure = _Measurer(article, config, memo, fresh)
+        folder = article_folder(article.source_path, config)
+        found = measure(local_image_path(lead, folder), lead) if lead else None
+        measured = [measure(path) for path in article.body_image_paths]
+        if measure.errors:
+            errors.extend(measure.errors)
             continue
-        out.append(dataclasses.replace(article, lead_image=image))
+        body = tuple(image for image in measured if image is not None)  # all, without errors
+        out.append(dataclasses.replace(article, lead_image=found, body_images=body))
     raise_all(errors)
     if fresh != memo:
         write_atomic(memo_path, json.dumps(fresh, sort_keys=True).encode())
     return out
 
 
-def _measure(
-    article: Article,
-    config: SiteConfig,
-    memo: dict[str, list[object]],
-    fresh: dict[str, list[object]],
-) -> LeadImage:
-    assert article.image is not None
-    relative = local_image_path(article.image, article_folder(article.source_path, config))
-    path = (config.content_path / relative) if relative else None
-    try:
-        if path is None or not path.resolve().is_relative_to(config.content_path):
+class _Measurer:
+    """Measures one article's images, remembering each by its file stamp; a failure is
+    kept as an error naming the article's line (`errors`) and measures as None."""
+
+    def __init__(
+        self,
+        article: Article,
+        config: SiteConfig,
+        memo: dict[str, list[object]],
+        fresh: dict[str, list[object]],
+    ) -> None:
+        self.article, self.config, self.memo, self.fresh = article, config, memo, fresh
+        self.errors: list[ContentError] = []
+
+    def __call__(self, relative: str | None, lead: str | None = None) -> MeasuredImage | None:
+        """The image at `relative` (in the content folder); `lead`: the front matter's
+        `image` it was written as, for a body image None."""
+        try:
+            return self._measure(relative)
+        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            if lead is not None:
+                error = _lead_error(self.article, self.config, lead, reason)
+            else:
+                error = _body_error(self.article, self.config, relative or "", reason)
+            self.errors.append(error)
+            return None
+
+    def _measure(self, relative: str | None) -> MeasuredImage:
+        path = (self.config.content_path / relative) if relative else None
+        if path is None or not path.resolve().is_relative_to(self.config.content_path):
             raise OSError("it points outside the content folder (through a link?)")
         stat = path.stat()
         key = f"{relative}\t{stat.st_size}\t{stat.st_mtime_ns}"
-        known = memo.get(key)
+        known = self.memo.get(key) or self.fresh.get(key)  # a picture in many articles
         if known is None:
             known = _read_image(path)
-        fresh[key] = known
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise _image_error(article, config, f"{article.image!r} cannot be used: {reason}") from None
-    image_digest, width, height, kind = known
-    return LeadImage(str(relative), str(image_digest), int(str(width)), int(str(height)), str(kind))
+        self.fresh[key] = known
+        image_digest, width, height, kind = known
+        return MeasuredImage(
+            str(relative), str(image_digest), int(str(width)), int(str(height)), str(kind)
+        )
 
 
 def _read_image(path: Path) -> list[object]:
@@ -114,15 +140,36 @@ def _read_image(path: Path) -> list[object]:
     return [digest(data), width, height, kind]
 
 
-def _image_error(article: Article, config: SiteConfig, message: str) -> ContentError:
+def _lead_error(article: Article, config: SiteConfig, value: str, reason: str) -> ContentError:
     """The error naming the article's `image:` line (the file is read again, rarely)."""
     line = 1
     try:
-        text = (config.root / article.source_path).read_text(encoding="utf-8")
-        line = field_lines(split_front_matter(text, article.source_path).yaml_text).get("image", 1)
+        parts = _article_text(article, config)
+        line = field_lines(parts.yaml_text).get("image", 1)
     except (OSError, UnicodeDecodeError, ContentError):
         pass
+    message = f"{value!r} cannot be used: {reason}"
     return ContentError(message, path=article.source_path, line=line, field="image")
+
+
+def _body_error(article: Article, config: SiteConfig, path: str, reason: str) -> ContentError:
+    """The error naming the line of the body's first `![](…)` of the image at `path`."""
+    line, src = 1, path
+    try:
+        parts = _article_text(article, config)
+        folder = article_folder(article.source_path, config)
+        images = render_markdown(parts.body, html=False, folder=folder).images
+        first = next(image for image in images if image.path == path)
+        line, src = parts.body_line + first.line - 1, first.src
+    except (OSError, UnicodeDecodeError, ContentError, StopIteration):
+        pass
+    message = f"image {src!r} cannot be used: {reason}"
+    return ContentError(message, path=article.source_path, line=line, field="body")
+
+
+def _article_text(article: Article, config: SiteConfig) -> FrontMatterText:
+    text = (config.root / article.source_path).read_text(encoding="utf-8")
+    return split_front_matter(text, article.source_path)
 
 
 def _read_memo(path: Path) -> dict[str, list[object]]:
@@ -157,9 +204,10 @@ def stage_images(
     store = image_cache(config)
     jobs: dict[str, _Job] = {}
     for article in articles:
-        image = article.lead_image
-        if image is not None and image.digest not in jobs:
-            jobs[image.digest] = (str(config.content_path / image.path), variants(image))
+        lead = (article.lead_image,) if article.lead_image is not None else ()
+        for image in (*lead, *article.body_images):
+            if image.digest not in jobs:  # equal bytes, one set of copies
+                jobs[image.digest] = (str(config.content_path / image.path), variants(image))
     missing = [job for job in jobs.values() if any(not _cached(store, v) for v in job[1])]
     processed = sum(map_chunks(_make_copies, store, missing, workers, 4))
     paths = [copy.path for _, copies in jobs.values() for copy in copies]

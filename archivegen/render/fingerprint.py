@@ -149,9 +149,10 @@ class Fingerprinter:
 
 def _article(_: Fingerprinter, record: Article) -> bytes:
     # an Article is a pure function of its file's text, its path and the config (in the
-    # salt), and of its image file (measured: digest and size): no need to walk its body
+    # salt), and of its image files (measured: digest and size): no need to walk its body
     image = repr(record.lead_image).encode() if record.lead_image is not None else b""
-    return b"\xfeA" + record.content_hash.encode() + record.source_path.encode() + image
+    body = repr(record.body_images).encode() if record.body_images else b""
+    return b"\xfeA" + record.content_hash.encode() + record.source_path.encode() + image + body
 
 
 def _link(_: Fingerprinter, record: Link) -> bytes:

@@ -1,16 +1,20 @@
-"""Which copies of an article's image the site holds, and how a page asks for them (pure).
+"""Which copies of an article's images the site holds, and how a page asks for them (pure).
 
-A measured `LeadImage` decides everything: the widths (a few up to the original's, never
-larger), the formats (WebP beside the original's, GIF as PNG), and where each copy lives,
-named by the source's digest (`media/<d[:2]>/<digest>-<width>.<ext>`): equal bytes share
-their copies, and a changed image gets new names, so no browser shows a stale copy.
+A `MeasuredImage` (the lead image, or one of the body's) decides everything: the widths (a
+few up to the original's, never larger), the formats (WebP beside the original's, GIF as
+PNG), and where each copy lives, named by the source's digest
+(`media/<d[:2]>/<digest>-<width>.<ext>`): equal bytes share their copies, and a changed
+image gets new names, so no browser shows a stale copy.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from archivegen.content.images import LeadImage, is_remote
+from archivegen.content.images import MeasuredImage, is_remote
+from archivegen.content.markdown import IMAGE_MARKER
 from archivegen.content.model import Article
 
 WIDTHS = (480, 800, 1200)  # a phone, a tablet, the 40rem column at 2x density
@@ -21,6 +25,8 @@ MAX_WIDTH = 1200  # no copy wider: no screen shows more of the column (and the l
 SIZES = "(min-width: 42rem) 40rem, calc(100vw - 2rem)"
 _FALLBACK = {"jpeg": ("jpeg", "jpg"), "png": ("png", "png"), "gif": ("png", "png")}
 _MIME = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+_MARKED = re.compile(rf'<img\b[^>]*\s{IMAGE_MARKER}="(\d+)"[^>]*>')
+_ATTRIBUTE = re.compile(r'\s([a-z-]+)="([^"]*)"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +51,7 @@ class Picture:
     height: int
 
 
-def variants(image: LeadImage) -> tuple[Variant, ...]:
+def variants(image: MeasuredImage) -> tuple[Variant, ...]:
     """Every copy of the image the site holds: each width in the fallback format, then WebP."""
     top = min(image.width, MAX_WIDTH)
     widths = [w for w in WIDTHS if w < top] + [top]
@@ -60,7 +66,7 @@ def variants(image: LeadImage) -> tuple[Variant, ...]:
     return tuple(found)
 
 
-def picture(image: LeadImage) -> Picture:
+def picture(image: MeasuredImage) -> Picture:
     """The `<picture>` of an image: the fallback format in `<img>`, WebP in a `<source>`."""
     copies = variants(image)
     fallback = [v for v in copies if v.format == copies[0].format]
@@ -69,6 +75,35 @@ def picture(image: LeadImage) -> Picture:
     sources = ((_MIME["webp"], _srcset(others)),) if others else ()
     return Picture(
         sources, "/" + largest.path, _srcset(fallback), SIZES, largest.width, largest.height
+    )
+
+
+def body_with_pictures(body_html: str, images: Sequence[MeasuredImage]) -> str:
+    """The body's HTML with each marked local `<img>` (content/markdown.py) replaced by
+    its image's `<picture>`: lazy, as a body image is below the fold. A marker with no
+    image (raw HTML that copied one) is left as written."""
+
+    def replace(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        if index >= len(images):
+            return match.group(0)
+        attributes = dict(_ATTRIBUTE.findall(match.group(0)))
+        return _body_picture(picture(images[index]), attributes)
+
+    return _MARKED.sub(replace, body_html) if images else body_html
+
+
+def _body_picture(shown: Picture, attributes: dict[str, str]) -> str:
+    # alt and title as the Markdown renderer escaped them (attribute-safe already)
+    title = f' title="{attributes["title"]}"' if "title" in attributes else ""
+    sources = "".join(
+        f'<source type="{kind}" srcset="{srcset}" sizes="{shown.sizes}">'
+        for kind, srcset in shown.sources
+    )
+    return (
+        f'<picture>{sources}<img src="{shown.src}" srcset="{shown.srcset}" '
+        f'sizes="{shown.sizes}" width="{shown.width}" height="{shown.height}" '
+        f'alt="{attributes.get("alt", "")}"{title} loading="lazy" decoding="async"></picture>'
     )
 
 

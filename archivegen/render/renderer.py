@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import jinja2
 
 from archivegen.errors import TemplateError
 from archivegen.graph.model import (
+    ArticlePage,
     FeedPage,
     NewsSitemapPage,
     Page,
@@ -24,6 +26,7 @@ from archivegen.render.feeds import (
     render_robots,
     render_sitemap,
 )
+from archivegen.render.images import body_with_pictures
 from archivegen.render.redirects import render_redirect_map
 
 
@@ -55,6 +58,8 @@ class Renderer:
             return render_robots(page, self.site)
         if isinstance(page, RedirectMapPage):
             return render_redirect_map(page)
+        if isinstance(page, ArticlePage) and page.article.body_images:
+            page = with_pictures(page)
         return self.render_template(page.template, page).encode("utf-8")
 
     def render_template(self, name: str, page: Page) -> str:
@@ -81,6 +86,14 @@ class Renderer:
 
     def _shown(self, filename: str | None, name: str | None) -> str:
         return filename or name or "<template>"
+
+
+def with_pictures(page: ArticlePage) -> ArticlePage:
+    """The page with its body's local images as <picture>s: in `article.body_html`, so a
+    theme's own article.html shows them as the default theme does."""
+    article = page.article
+    body = body_with_pictures(article.body_html, article.body_images)
+    return dataclasses.replace(page, article=dataclasses.replace(article, body_html=body))
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
