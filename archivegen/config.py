@@ -21,6 +21,7 @@ import yaml
 from babel import Locale, UnknownLocaleError
 
 from archivegen.errors import ConfigError, raise_all
+from archivegen.safeurl import link_problem, web_url_problem
 from archivegen.yamlsafe import (
     MAX_ALIAS_GROWTH,
     AliasBombError,
@@ -280,8 +281,10 @@ def _coerce(
 
 def _check_semantics(config: SiteConfig, path: str, lines: dict[str, int]) -> list[ConfigError]:
     problems: list[tuple[str, str]] = []
-    if not config.base_url.startswith(("http://", "https://")):
-        problems.append(("base_url", "must start with http:// or https://"))
+    for key, url in (("base_url", config.base_url), ("license.url", config.license.url)):
+        problem = web_url_problem(url) if url or key == "base_url" else None
+        if problem:
+            problems.append((key, problem))
     try:
         zoneinfo.ZoneInfo(config.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -290,8 +293,6 @@ def _check_semantics(config: SiteConfig, path: str, lines: dict[str, int]) -> li
         Locale.parse(config.language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         problems.append(("language", f"{config.language!r} is not a known language (e.g. id, en)"))
-    if config.license.url and not config.license.url.startswith(("http://", "https://")):
-        problems.append(("license.url", "must start with http:// or https://"))
     for number in ("page_size", "feed_size", "max_article_bytes"):
         if getattr(config, number) < 1:
             problems.append((number, "must be at least 1"))
@@ -310,6 +311,8 @@ def _check_semantics(config: SiteConfig, path: str, lines: dict[str, int]) -> li
 
 def _is_logo(value: str) -> bool:
     # a path on the site (no climbing, no scheme, no `//host`) or an http(s) URL with a host
+    if link_problem(value):
+        return False
     if value.startswith(("http://", "https://")):
         return "." in value.split("/")[2] and not any(c in value for c in ' <>"\\')
     return (

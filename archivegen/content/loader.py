@@ -19,6 +19,7 @@ from archivegen.content.model import Article
 from archivegen.content.slug import is_safe_slug, slugify
 from archivegen.digest import digest
 from archivegen.errors import ArchivegenError, ContentError
+from archivegen.safeurl import link_problem
 
 KNOWN_FIELDS = {
     "title", "date", "updated", "author", "category", "tags", "image", "image_caption",
@@ -231,7 +232,7 @@ class _FieldReader:
             "tags": self.names("tags"),
             "image": self.image(),
             "image_caption": self.text("image_caption"),
-            "source": self.text("source"),
+            "source": self.link("source"),
             "section": self.text("section"),
             "aliases": self.aliases(),
             "draft": self.flag("draft"),
@@ -250,6 +251,14 @@ class _FieldReader:
             self.fail(name, f"must be text, not {type(value).__name__}")
             return None
         return " ".join(str(value).split())
+
+    def link(self, name: str) -> str | None:
+        value = self.text(name)
+        problem = None if value is None else link_problem(value)
+        if problem:
+            self.fail(name, f"{value!r} {problem}")
+            return None
+        return value
 
     def image(self) -> str | None:
         value = self.text("image")

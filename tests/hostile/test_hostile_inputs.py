@@ -3,11 +3,14 @@ file, line and field (exit 1, no traceback), or a site that is safe and well-for
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 ARCHIVEGEN = [sys.executable, "-m", "archivegen"]
 SITE_YAML = "title: Arsip Uji\nbase_url: https://arsip.example/\n"
@@ -40,6 +43,93 @@ def refused(site: Path, *messages: str) -> str:
         assert message in result.stderr, result.stderr
     assert not (site / "public").exists()
     return result.stderr
+
+
+def unsafe_links(public: Path) -> list[str]:
+    """Every javascript:, data: or vbscript: URL in an attribute of a built page."""
+    found = []
+    for page in public.rglob("*.html"):
+        for element in lxml_html.parse(str(page)).iter():
+            for name in ("href", "src", "srcset", "content"):
+                value = re.sub(r"[\x00-\x20]", "", element.get(name) or "").lower()
+                if re.search(r"(^|,|url=)(javascript|data|vbscript):", value):
+                    found.append(f"{page}: {name}={value}")
+    return found
+
+
+# --- a. only safe URL schemes ---
+
+
+ONLY_SAFE = "only http:, https: and mailto: links are allowed"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("javascript:alert(document.domain)", f"has the scheme javascript:, {ONLY_SAFE}"),
+        ("JavaScript:alert(1)", f"has the scheme javascript:, {ONLY_SAFE}"),
+        ("data:text/html,<b>x</b>", f"has the scheme data:, {ONLY_SAFE}"),
+        ("vbscript:msgbox(1)", f"has the scheme vbscript:, {ONLY_SAFE}"),
+        ("file:///etc/passwd", f"has the scheme file:, {ONLY_SAFE}"),
+        ("java\tscript:alert(1)", "must not hold spaces, control characters or backslashes"),
+        ("java\u0001script:alert(1)", "must not hold spaces, control characters or backslashes"),
+        ("http:alert(1)", "must name a host (http://example.com/...)"),
+    ],
+)
+def test_an_unsafe_source_link_is_an_error_naming_file_line_and_field(
+    tmp_path: Path, url: str, problem: str
+) -> None:
+    site = make_site(tmp_path, jahat=GOOD + f"source: {json.dumps(url)}\n")
+    shown = repr(" ".join(url.split()))
+    refused(site, f"content/jahat.md:5: source: {shown} {problem}")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("image", "javascript:alert(1)", "must be an http(s) URL or a path inside the content"),
+        ("image", "data:image/png;base64,iVBORw0KGgo=", "must be an http(s) URL or a path"),
+        ("aliases", "[javascript:alert(1)]", "must be a path on this site starting with /"),
+    ],
+)
+def test_image_and_aliases_refuse_other_schemes(
+    tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    site = make_site(tmp_path, jahat=GOOD + f"{field}: {value}\n")
+    refused(site, f"content/jahat.md:5: {field}: ", message)
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("base_url: javascript:alert(1)//", "base_url: has the scheme javascript:"),
+        ("base_url: https://", "base_url: must name a host"),
+        ("base_url: /arsip/", "base_url: must be an http:// or https:// URL"),
+        ("logo: javascript:alert(1)", "logo: must be an http(s) URL or a path on the site"),
+        ('logo: "/logo.png\\u0001"', "logo: must be an http(s) URL or a path on the site"),
+        ('license: {url: "data:text/html,x"}', "license.url: has the scheme data:"),
+        ('license: {url: "https://a.example/\\tx"}', "license.url: must not hold spaces"),
+    ],
+)
+def test_an_unsafe_url_in_site_yaml_is_an_error_at_its_line(
+    tmp_path: Path, setting: str, message: str
+) -> None:
+    site = make_site(tmp_path, f"title: Arsip Uji\n{setting}\n")
+    refused(site, f"site.yaml:2: {message}")
+
+
+def test_safe_links_are_published_and_no_page_holds_an_unsafe_url(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path,
+        SITE_YAML + "logo: /logo.png\nlicense: {name: Hak cipta, url: 'https://l.example/'}\n",
+        surat=GOOD + "source: mailto:redaksi@example.com\naliases: [/lama/1]\n",
+        web=GOOD + "source: https://rmol.id/read/1\nimage: https://img.example/a.jpg\n",
+        relatif=GOOD + "source: /2024/01/16/berita-baik/\n",
+    )
+    assert build(site).returncode == 0
+    assert unsafe_links(site / "public") == []
+    page = (site / "public" / "2024" / "01" / "16").rglob("*.html")
+    assert any('href="mailto:redaksi@example.com"' in p.read_text() for p in page)
 
 
 # --- c. duplicate keys, alias bombs ---
