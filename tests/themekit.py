@@ -3,10 +3,13 @@ and reading its built pages."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import lxml.html
+import pytest
 from sitekit import SEED_ARTICLE, filler_articles
 
 from archivegen.build import BuildOptions
@@ -16,6 +19,7 @@ NOW = BuildOptions(now=datetime(2024, 1, 1, tzinfo=UTC))
 SEED_URL = "/2022/10/04/terus-bertambah-200-ribu-warga-rusia-sudah-kabur-ke-kazakhstan/"
 BASE = "https://arsip.example"
 THEME = Path(__file__).resolve().parents[1] / "themes" / "default"
+VNU = Path(__file__).resolve().parents[1] / ".cache/npm/node_modules/vnu-jar/build/dist/vnu.jar"
 
 
 def write_theme_site(root: Path, fillers: int = 45, **settings: object) -> SiteConfig:
@@ -33,3 +37,14 @@ def read_page(config: SiteConfig, url: str) -> lxml.html.HtmlElement:
     """A built page, parsed."""
     relative = url.strip("/") + "/index.html" if url.endswith("/") else url.lstrip("/")
     return lxml.html.fromstring((config.output_path / relative.lstrip("/")).read_bytes())
+
+
+def checker() -> list[str]:
+    """The Nu Html Checker's command (errors only, as JSON); skipped without it, failed on CI."""
+    java = shutil.which("java")
+    if java is None or not VNU.exists():
+        message = f"the Nu Html Checker needs Java and {VNU}: `make test` installs both"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return [java, "-jar", str(VNU), "--errors-only", "--format", "json"]

@@ -1,8 +1,10 @@
-"""Article images, built for real: Pillow-made files in, resized copies, markup and cards out."""
+"""Article images (the lead image and the body's), built for real: Pillow-made files in,
+resized copies, markup and cards out."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ import pytest
 from browserkit import serve_folder
 from PIL import Image
 from sitekit import write_article
-from themekit import BASE, NOW, write_theme_site
+from themekit import BASE, NOW, checker, write_theme_site
 
 from archivegen.build import Builder, build_site
 from archivegen.check.run import check_site
@@ -267,3 +269,168 @@ def test_a_preview_edit_of_an_article_with_an_image_keeps_its_picture(tmp_path: 
     assert (
         article_doc(config, "banjir-di-kota-lama").cssselect("picture img")[0].get("width") == "600"
     )
+
+
+# images in the body: `![alt](file)` as a lazy <picture>, below the fold
+BODY_IMAGES = (
+    "Paragraf pertama.\n\n"
+    '![Peta "banjir" & sungai](sisi.jpg "Peta wilayah")\n\n'
+    "Paragraf kedua, dengan\nfoto tanggul: ![Tanggul](/foto/tanggul.jpg)\n\n"
+    "![Dari luar](https://peta.example/banjir.png)\n\n"
+    "![Peta lagi](sisi.jpg)\n"
+)
+SLUG = "foto-di-badan-berita"
+
+
+def body_site(tmp_path: Path) -> SiteConfig:
+    config = write_theme_site(tmp_path / "site", fillers=0)
+    make_jpeg(config.content_path / "dunia" / "sisi.jpg", (1000, 600))
+    make_jpeg(config.content_path / "foto" / "tanggul.jpg", (1500, 1000), "darkgreen")
+    title = "Foto di Badan Berita"
+    write_article(config.content_path, "dunia/badan.md", title=title, body=BODY_IMAGES, **ARTICLE)
+    write_article(config.content_path, "dunia/polos.md", title="Tanpa Foto", **ARTICLE)
+    return config
+
+
+def body_pictures(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    return list(doc.cssselect(".article-body picture"))
+
+
+def test_local_body_images_become_lazy_pictures_with_resized_copies(tmp_path: Path) -> None:
+    config = body_site(tmp_path)
+    report = build_site(config, NOW)
+    doc = article_doc(config, SLUG)
+    side, dam, again = body_pictures(doc)  # the file shown twice is one image, twice
+    expected = [(side, "1000", "600", ["480w", "800w", "1000w"]), (dam, "1200", "800", None)]
+    for picture, width, height, widths in expected:
+        (img,) = picture.cssselect("img")
+        (source,) = picture.cssselect("source")
+        assert (img.get("width"), img.get("height")) == (width, height)
+        assert (img.get("loading"), img.get("decoding")) == ("lazy", "async")  # below the fold
+        assert img.get("sizes") == source.get("sizes") and "40rem" in img.get("sizes")
+        if widths:
+            assert [part.split()[1] for part in img.get("srcset").split(", ")] == widths
+        assert source.get("type") == "image/webp"
+        for url in [*img.get("srcset").split(", "), *source.get("srcset").split(", ")]:
+            path, claimed = url.split()
+            with Image.open(config.output_path / path.lstrip("/")) as copy:
+                assert copy.width == int(claimed[:-1])  # each file is the width it claims
+                assert copy.format == ("WEBP" if path.endswith(".webp") else "JPEG")
+        assert img.get("src").startswith("/media/") and "sisi" not in img.get("src")
+    (side_img,) = side.cssselect("img")
+    assert side_img.get("alt") == 'Peta "banjir" & sungai'  # escaped once, read back whole
+    assert side_img.get("title") == "Peta wilayah"
+    assert again.cssselect("img")[0].get("src") == side_img.get("src")
+    (remote,) = doc.cssselect(".article-body img.external-image")
+    assert remote.get("src") == "https://peta.example/banjir.png"
+    assert remote.get("referrerpolicy") == "no-referrer" and remote.getparent().tag != "picture"
+    assert not doc.cssselect("[data-archivegen-image]")  # every marker became a picture
+    assert report.images is not None and report.images.processed == 12  # 2 images × 3 × 2
+
+
+def test_second_build_processes_no_body_image_and_a_changed_one_rerenders_its_page(
+    tmp_path: Path,
+) -> None:
+    config = body_site(tmp_path)
+    build_site(config, NOW)
+    first = body_pictures(article_doc(config, SLUG))[0].cssselect("img")[0].get("src")
+    write_article(config.content_path, "dunia/lain.md", title="Berita Lain", **ARTICLE)
+    again = build_site(config, NOW)  # an input changed: a full build, the images are cached
+    assert again.images is not None and (again.images.processed, again.images.reused) == (0, 12)
+    make_jpeg(config.content_path / "dunia" / "sisi.jpg", (700, 420), "darkred")
+    changed = build_site(config, NOW)
+    assert str(changed.rebuild) == "full build: an image changed (content/dunia/sisi.jpg)"
+    assert changed.images is not None and changed.images.processed == 4  # 480, 700 × 2
+    side = body_pictures(article_doc(config, SLUG))[0].cssselect("img")[0]
+    assert side.get("src") != first and (side.get("width"), side.get("height")) == ("700", "420")
+    assert changed.rendered == 1  # exactly the page that shows it (by its fingerprint)
+    assert not (config.output_path / first.lstrip("/")).exists()  # the old copies are gone
+
+
+@pytest.mark.parametrize(
+    ("markdown", "message"),
+    [
+        ("![](../../etc/x.jpg)", "image '../../etc/x.jpg' points outside the content folder"),
+        ("![](x.bmp)", "image 'x.bmp' must be a jpg, jpeg, png, gif, webp file"),
+        ("![](C:\\foto.jpg)", "image 'C:\\\\foto.jpg' must be an http(s) URL or a path inside"),
+        ("![](data:image/png;base64,iVBORw0KGgo=)", "must be an http(s) URL or a path inside"),
+        ("![](hilang.jpg)", "image 'hilang.jpg' cannot be used: No such file or directory"),
+    ],
+)
+def test_a_body_image_that_cannot_be_shown_fails_the_build_at_its_line(
+    tmp_path: Path, markdown: str, message: str
+) -> None:
+    config = write_theme_site(tmp_path / "site", fillers=0)
+    body = f"Paragraf pertama.\n\nKalimat kedua\ndengan gambar {markdown} di tengah.\n"
+    path = write_article(config.content_path, "dunia/x.md", title="X", body=body, **ARTICLE)
+    with pytest.raises(ArchivegenError) as caught:
+        build_site(config, NOW)
+    line = next(n for n, s in enumerate(path.read_text().splitlines(), 1) if markdown in s)
+    assert str(caught.value).startswith(f"content/dunia/x.md:{line}: body: ")
+    assert message in str(caught.value)
+    assert not list(config.output_path.rglob("x/index.html"))
+
+
+def test_a_javascript_url_in_a_body_image_never_reaches_the_page(tmp_path: Path) -> None:
+    config = write_theme_site(tmp_path / "site", fillers=0)
+    body = "![klik](javascript:alert(1))\n\n![klik](JaVaScRiPt:alert(1) 'x')\n"
+    write_article(config.content_path, "dunia/js.md", title="Skrip", body=body, **ARTICLE)
+    build_site(config, NOW)
+    doc = article_doc(config, "skrip")
+    urls = [
+        value
+        for element in doc.iter()
+        for name, value in element.attrib.items()
+        if name in ("src", "srcset", "href", "action", "formaction", "poster", "data")
+    ]
+    assert urls and not [url for url in urls if "javascript" in url.lower()]
+    assert not doc.cssselect(".article-body img")  # shown as the text it is
+    assert "![klik](javascript:alert(1))" in doc.cssselect(".article-body")[0].text_content()
+
+
+def test_a_page_with_body_images_is_valid_html(tmp_path: Path) -> None:
+    command = checker()
+    config = body_site(tmp_path)
+    build_site(config, NOW)
+    (page,) = config.output_path.glob(f"2023/*/*/{SLUG}/index.html")
+    result = subprocess.run([*command, str(page)], capture_output=True, text=True, timeout=120)
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    assert [f"{m.get('lastLine')}: {m['message']}" for m in messages] == []
+
+
+def test_body_pictures_in_chromium_are_webp_and_pass_axe(browser: Any, tmp_path: Path) -> None:
+    if not (AXE / "axe.min.js").is_file():
+        pytest.skip("axe-core is missing: `make test` installs it with npm")
+    config = body_site(tmp_path)
+    build_site(config, NOW)
+    (page,) = config.output_path.glob(f"2023/*/*/{SLUG}/index.html")
+    url = "/" + page.parent.relative_to(config.output_path).as_posix() + "/"
+    with serve_folder(config.output_path) as base:
+        context = browser.new_context(viewport={"width": 375, "height": 800})
+        try:
+            tab = context.new_page()
+            tab.route("https://peta.example/**", lambda route: route.abort())  # no network
+            tab.goto(base + url)
+            shown = tab.evaluate(
+                """async () => Promise.all([...document.querySelectorAll('.article-body picture img')]
+                .map(async i => { i.scrollIntoView(); await i.decode(); return i.currentSrc; }))"""
+            )
+            tab.add_script_tag(path=str(AXE / "axe.min.js"))
+            violations = tab.evaluate(RUN_AXE)
+        finally:
+            context.close()
+    assert len(shown) == 3 and all(src.endswith(".webp") for src in shown)
+    assert violations == []
+
+
+def test_a_preview_edit_of_an_article_with_body_images_keeps_its_pictures(tmp_path: Path) -> None:
+    config = body_site(tmp_path)
+    builder = Builder(config, NOW, BuildMode.PREVIEW)
+    builder.build()
+    article = config.content_path / "dunia" / "badan.md"
+    article.write_text(article.read_text().replace("Paragraf pertama", "Alinea pembuka"))
+    report = builder.build(changed=[str(article)])
+    assert report.rebuild.kind is RebuildKind.FULL  # the patch path cannot measure an image
+    assert "shows a local image" in report.rebuild.reason
+    doc = article_doc(config, SLUG)
+    assert len(body_pictures(doc)) == 3 and "Alinea pembuka" in doc.text_content()
