@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+import sys
 import types
 import typing
 import zoneinfo
@@ -26,7 +27,9 @@ from archivegen.yamlsafe import (
     MAX_ALIAS_GROWTH,
     AliasBombError,
     DuplicateKeyError,
+    NumberTooLongError,
     StrictConstructor,
+    key_at,
 )
 
 CONFIG_FILE = "site.yaml"
@@ -190,6 +193,13 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
             line=exc.line + 1,
             field=str(exc.key),
         ) from None
+    except NumberTooLongError as exc:
+        raise ConfigError(
+            f"is a number of more than {sys.get_int_max_str_digits():,} digits",
+            path=path,
+            line=exc.line + 1,
+            field=key_at(_key_lines(node), exc.line + 1),
+        ) from None
     except AliasBombError as exc:
         raise ConfigError(
             f"YAML aliases expand the file by more than {MAX_ALIAS_GROWTH:,} nodes and "
@@ -208,9 +218,14 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
         return {}, {}
     if not isinstance(data, dict):
         raise ConfigError("must be a mapping of settings (title: ..., base_url: ...)", path=path)
+    return data, _key_lines(node)
+
+
+def _key_lines(node: yaml.Node | None) -> dict[str, int]:
+    """Each dotted key (`license.url`) of a composed document, with its line."""
     lines: dict[str, int] = {}
     _collect_lines(node, "", lines)
-    return data, lines
+    return lines
 
 
 def _collect_lines(node: yaml.Node | None, prefix: str, lines: dict[str, int]) -> None:

@@ -34,8 +34,17 @@ class AliasBombError(yaml.YAMLError):
         self.line = line  # 0-based: the document's start
 
 
+class NumberTooLongError(yaml.YAMLError):
+    """An integer too long for Python to read (its digit limit); `line` is 0-based."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__("number too long")
+        self.line = line
+
+
 class StrictConstructor(yaml.constructor.SafeConstructor):
-    """SafeConstructor that refuses duplicate keys and documents that aliases blow up."""
+    """SafeConstructor that refuses duplicate keys, integers past Python's digit limit
+    (a ValueError that is no YAMLError) and documents that aliases blow up."""
 
     def construct_document(self, node: yaml.Node) -> Any:
         if alias_growth(node) > MAX_ALIAS_GROWTH:
@@ -55,6 +64,24 @@ class StrictConstructor(yaml.constructor.SafeConstructor):
             if first != key_node.start_mark.line:
                 raise DuplicateKeyError(key, key_node.start_mark.line, first)
         return super().construct_mapping(node, deep)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            raise NumberTooLongError(node.start_mark.line) from None
+
+
+# the table maps a tag to a function, not a method name: the override must be registered
+StrictConstructor.add_constructor(  # type: ignore[type-var]  # typed for Loader classes only
+    "tag:yaml.org,2002:int", StrictConstructor.construct_yaml_int
+)
+
+
+def key_at(lines: dict[str, int], line: int) -> str | None:
+    """The (deepest) key whose value holds `line`, given each key's line."""
+    before = [(at, len(key), key) for key, at in lines.items() if at <= line]
+    return max(before)[2] if before else None
 
 
 def alias_growth(root: yaml.Node) -> float:

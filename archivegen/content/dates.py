@@ -10,6 +10,9 @@ _ISO_SHAPE = re.compile(
     r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 )
 EXAMPLE = "2022-10-04T18:23:00+07:00"
+# a date within a day of the calendar's ends (years 1 and 9999) cannot be moved to UTC or
+# to another zone, which feeds, sorting and every dateline do: such a date is refused
+YEARS = range(2, 9999)
 
 
 class DateProblem(ValueError):
@@ -30,6 +33,10 @@ def parse_date(value: object, timezone: str) -> tuple[dt.datetime, bool]:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError as exc:
         raise DateProblem(f'"{text}" is not a valid date: {exc}') from None
+    if parsed.year not in YEARS:
+        raise DateProblem(
+            f'"{text}" is out of range: the year must be {YEARS.start} to {YEARS.stop - 1}'
+        )
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=ZoneInfo(timezone)), True
     return parsed, False

@@ -7,6 +7,7 @@ through the YAML serializer, so any title round-trips exactly.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,9 @@ from archivegen.yamlsafe import (
     MAX_ALIAS_GROWTH,
     AliasBombError,
     DuplicateKeyError,
+    NumberTooLongError,
     StrictConstructor,
+    key_at,
 )
 
 FENCE = "---"
@@ -122,6 +125,14 @@ def parse_front_matter(yaml_text: str, path: str) -> dict[str, Any]:
             path=path,
             line=exc.line + 2,
             field=str(exc.key),
+        ) from None
+    except NumberTooLongError as exc:
+        raise ContentError(
+            f"is a number of more than {sys.get_int_max_str_digits():,} digits; "
+            "quote it if it is text",
+            path=path,
+            line=exc.line + 2,
+            field=key_at(field_lines(yaml_text), exc.line + 2),
         ) from None
     except AliasBombError as exc:
         raise ContentError(

@@ -192,3 +192,50 @@ def test_an_unsafe_permalink_pattern_is_refused_at_its_line(
         tmp_path, SITE_YAML + f"permalinks:\n  tag: /t/{{slug}}/\n  article: {pattern}\n"
     )
     refused(site, f"site.yaml:5: permalinks.article: {message}")
+
+
+# --- f. integers and dates ---
+
+HUGE = "9" * 5000
+
+
+def test_a_5000_digit_title_is_an_error_and_hides_no_other(tmp_path: Path) -> None:
+    bad_date = GOOD.replace("2024-01-16T10:00:00+07:00", "04/13/2022")
+    site = make_site(tmp_path, angka=f"title: {HUGE}\n" + GOOD[GOOD.index("date") :], tgl=bad_date)
+    refused(
+        site,
+        "content/angka.md:2: title: is a number of more than 4,300 digits; quote it if it is text",
+        'content/tgl.md:3: date: "04/13/2022" is not a date',
+        "2 errors",
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "key"), [("page_size", "page_size"), ("params:\n  x", "params.x")]
+)
+def test_a_5000_digit_number_in_site_yaml_is_an_error_at_its_line(
+    tmp_path: Path, setting: str, key: str
+) -> None:
+    site = make_site(tmp_path, SITE_YAML + f"{setting}: {HUGE}\n")
+    line = 3 + setting.count("\n")
+    refused(site, f"site.yaml:{line}: {key}: is a number of more than 4,300 digits")
+
+
+@pytest.mark.parametrize("date", ["0001-01-01T00:00:00+07:00", "9999-12-31T23:00:00-07:00"])
+def test_a_date_at_the_calendars_end_is_an_error_of_the_article(tmp_path: Path, date: str) -> None:
+    site = make_site(tmp_path, ujung=GOOD.replace("2024-01-16T10:00:00+07:00", date))
+    stderr = refused(
+        site, f'content/ujung.md:3: date: "{date}" is out of range: the year must be 2 to 9998'
+    )
+    assert "article.html" not in stderr
+
+
+def test_dates_a_day_inside_the_calendar_build(tmp_path: Path) -> None:
+    early = GOOD.replace("2024-01-16T10:00:00+07:00", "0002-01-01T00:00:00+14:00")
+    late = GOOD.replace("2024-01-16T10:00:00+07:00", "9998-12-31T23:59:59-12:00")
+    site = make_site(tmp_path, awal=early, akhir=late)
+    result = subprocess.run(
+        [*ARCHIVEGEN, "build", "--future"], cwd=site, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Built 3 articles" in result.stdout
