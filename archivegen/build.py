@@ -18,6 +18,7 @@ from collections.abc import Collection
 
 from archivegen.config import SiteConfig
 from archivegen.output.cache import CacheStore
+from archivegen.output.lock import build_lock
 from archivegen.pipeline.collector import collector_paused
 from archivegen.pipeline.context import BuildContext, BuildMode, BuildOptions, Progress, Silent
 from archivegen.pipeline.decide import Rebuild, RebuildKind, choose_rebuild
@@ -69,7 +70,7 @@ class Builder:
 
         Raises, leaving the output untouched, when the content or a template is broken.
         """
-        with collector_paused() as collector:
+        with build_lock(self.config.root, self.config.output_path), collector_paused() as collector:
             collector.sweep = self.state is not None  # a failed build drops the last state
             report = self._build(progress, changed)
             collector.sweep = collector.sweep and report.rebuild.kind is RebuildKind.FULL
@@ -125,7 +126,8 @@ class Builder:
         if self.state is None or not self.state.search_pending:
             return None
         context = BuildContext.of(self.config, self.options, self.mode)
-        searched, self.state = catch_up_search(context, self.state)
+        with build_lock(self.config.root, self.config.output_path):
+            searched, self.state = catch_up_search(context, self.state)
         return searched
 
     def save(self, background: bool = False) -> None:

@@ -4,8 +4,11 @@ A build stages each changed file into a staging folder beside the output. Nothin
 output changes until `commit`: a failed build leaves the last good site byte for byte.
 - first build (or an unreadable manifest): the staging folder becomes the output by rename;
 - later builds: only files whose bytes changed are staged, then moved in with os.replace,
-  files the site no longer has are removed, and the manifest is replaced last. A crash in
-  that short step heals on the next build, which compares against the old manifest.
+  files the site no longer has are removed, and the manifest is replaced last. Before the
+  first move, every folder it writes into is checked (a read-only one stops the build with
+  nothing changed) and a journal is written; it is removed after the manifest. A build
+  that finds it (the last commit was killed, or the disk filled) trusts no manifest and
+  replaces the whole site, which removes whatever the broken commit left.
 
 Two halves: a `StagingArea` is the fork-safe value that stages files (render workers and
 the search step each hold one, in their own process); the `StagedOutput` of the build
@@ -19,14 +22,22 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from archivegen import faults
 from archivegen.digest import digest
 from archivegen.errors import OutputError
 from archivegen.output.atomic import write_atomic
-from archivegen.output.manifest import MANIFEST, manifest_bytes, read_manifest
+from archivegen.output.manifest import (
+    MANIFEST,
+    begin_commit,
+    end_commit,
+    manifest_bytes,
+    manifest_problem,
+    read_manifest,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +116,10 @@ def check_output_dir(output: Path, root: Path, protected: list[Path]) -> None:
             raise OutputError(f"{output} overlaps {path}; the output must be a folder of its own")
     if output.exists() and not output.is_dir():
         raise OutputError(f"{output} is a file, not a folder")
-    if output.is_dir() and any(output.iterdir()) and not (output / MANIFEST).is_file():
+    problem = manifest_problem(output) if output.is_dir() and any(output.iterdir()) else None
+    if problem:
         raise OutputError(
-            f"{output} is not empty and was not made by archivegen (no {MANIFEST}); "
+            f"{output} is not empty and was not made by archivegen ({problem}); "
             "archivegen will not replace it: move it away or pass another --output"
         )
 
@@ -206,10 +218,17 @@ class StagedOutput:
     def commit(self) -> CommitReport:
         """Make the staged site the live one."""
         removed = sorted(set(self.previous) - set(self.hashes)) if self.incremental else []
-        if self.incremental:
-            self._move_staged_in(removed)
-        else:
-            self._swap_whole_folder()
+        try:
+            if self.incremental:
+                self._move_staged_in(removed)
+            else:
+                self._swap_whole_folder()
+        except OSError as exc:
+            where = exc.filename or self.output
+            raise OutputError(
+                f"writing {where} failed: {exc.strerror or exc}; the next build repairs "
+                f"{self.output}"
+            ) from None
         return CommitReport(
             written=len(self.staged),
             unchanged=len(self.hashes) - len(self.staged),
@@ -233,14 +252,19 @@ class StagedOutput:
         staging = self.area.folder
         (staging / MANIFEST).write_bytes(self._manifest_bytes())
         trash = self.output.parent / f".{self.output.name}.old-{os.getpid()}"
+        _check_writable([self.output.parent])
         if self.output.exists():
             os.replace(self.output, trash)
+            faults.reach("commit-swap")
         os.replace(staging, self.output)
         remove_in_background(trash)
 
     def _move_staged_in(self, removed: list[str]) -> None:
         staging = self.area.folder
+        _check_writable({(self.output / p).parent for p in (*self.staged, *removed, MANIFEST)})
+        begin_commit(self.output)
         for relative in self.staged:
+            faults.reach("commit-move")
             target = self.output / relative
             try:  # the folder is usually there already: one system call, not three
                 os.replace(staging / relative, target)
@@ -251,6 +275,7 @@ class StagedOutput:
             (self.output / relative).unlink(missing_ok=True)
             _prune_empty_parents(self.output / relative, self.output)
         write_atomic(self.output / MANIFEST, self._manifest_bytes())
+        end_commit(self.output)
         # its emptied folders are hundreds of rmdir calls: renamed out of the way of the
         # next build (same process, same staging name), then removed in the background
         trash = staging.with_name(f"{staging.name}.done-{time.time_ns()}")
@@ -260,6 +285,33 @@ class StagedOutput:
             shutil.rmtree(staging, ignore_errors=True)
             return
         remove_in_background(trash)
+
+
+def _check_writable(folders: Collection[Path]) -> None:
+    """Refuse, before anything moves, a commit that could not finish: a folder it writes
+    into (or the nearest one that exists, where it must make one) is not writable."""
+    for folder in sorted(folders):
+        existing = folder
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise OutputError(
+                f"{existing} is not writable, so the build cannot update it; "
+                "nothing was changed (make it writable and build again)"
+            )
+
+
+def remove_leftovers(output: Path) -> None:
+    """Remove what builds of this output that are no longer running left beside it: staging
+    and scratch folders, and old sites not yet deleted (the caller holds the build lock)."""
+    try:
+        entries = list(output.parent.iterdir())
+    except OSError:
+        return
+    prefixes = (f".{output.name}.staging-", f".{output.name}.old-")
+    for entry in entries:
+        if entry.name.startswith(prefixes) and entry.is_dir() and not entry.is_symlink():
+            remove_in_background(entry)
 
 
 def remove_in_background(folder: Path) -> None:

@@ -21,7 +21,7 @@ from archivegen.content.model import Article
 from archivegen.graph.patch import GraphIndex, index_graph, patch_graph, patch_refusal
 from archivegen.graph.site import SiteGraph
 from archivegen.output.cache import BuildState, CacheStore
-from archivegen.output.manifest import manifest_file_digest
+from archivegen.output.manifest import commit_interrupted, manifest_file_digest
 from archivegen.output.staging import check_output_dir
 from archivegen.pipeline.context import BuildContext, BuildMode
 from archivegen.pipeline.inputs import BuildInputs, scan_inputs
@@ -29,6 +29,7 @@ from archivegen.pipeline.moves import article_url
 from archivegen.pipeline.state import SiteState
 
 OUTPUT_CHANGED = "the output folder changed since the last build"
+COMMIT_INTERRUPTED = "the last build stopped inside its commit (the site is repaired)"
 EMBARGO_LIFTED = "an embargoed article's date has come"
 
 
@@ -108,6 +109,8 @@ def _patch_or_refusal(
     if not stamps:
         reason = "the changed files are as the last build read them"
         return Rebuild(RebuildKind.UP_TO_DATE, reason, summary=last.saved.summary)
+    if commit_interrupted(context.config.output_path):
+        return COMMIT_INTERRUPTED
     if manifest_file_digest(context.config.output_path) != last.saved.output_manifest_digest:
         return OUTPUT_CHANGED
     read = _read_edits(last, stamps, context)
@@ -158,6 +161,8 @@ def _why_full(context: BuildContext, scan: Scan, refusal: str | None) -> str | N
     saved, inputs = scan.saved, scan.inputs
     if context.options.clean:
         return "--clean"
+    if commit_interrupted(context.config.output_path):
+        return COMMIT_INTERRUPTED
     if not saved.inputs_digest:
         return "no build cache to start from"
     if saved.inputs_digest != inputs.digest:
@@ -225,4 +230,5 @@ def _read_edits(
 
 
 def _local_image(article: Article) -> bool:
-    return bool(article.image) and not is_remote(article.image or "")
+    lead = bool(article.image) and not is_remote(article.image or "")
+    return lead or bool(article.body_image_paths)

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from archivegen.errors import OutputError
-from archivegen.output.manifest import MANIFEST, read_manifest
+from archivegen.output.manifest import MANIFEST, manifest_bytes, read_manifest
 from archivegen.output.staging import StagedOutput, check_output_dir
 
 
@@ -71,6 +71,28 @@ def test_refuses_folders_that_are_not_ours(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="overlaps"):
         check_output_dir(content, tmp_path, [content])
     (tmp_path / "ours").mkdir()
-    (tmp_path / "ours" / MANIFEST).write_text("{}")
+    (tmp_path / "ours" / MANIFEST).write_bytes(manifest_bytes({"index.html": "ab12"}))
     check_output_dir(tmp_path / "ours", tmp_path, [content])  # ours: fine
     check_output_dir(tmp_path / "new", tmp_path, [content])  # absent: fine
+
+
+@pytest.mark.parametrize(
+    ("marker", "reason"),
+    [
+        (b"{}", "was not written by archivegen"),
+        (b"not json", "cannot be read"),
+        (b'{"generator": "archivegen", "version": 99, "files": {}}', "unknown format"),
+        (manifest_bytes({"index.html": "ab12"}).replace(b"ab12", b"cd34"), "fails its check"),
+    ],
+)
+def test_a_bogus_marker_does_not_make_a_folder_ours(
+    tmp_path: Path, marker: bytes, reason: str
+) -> None:
+    # a user's folder with a stray or hand-made manifest: its files must never be replaced
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("precious")
+    (folder / MANIFEST).write_bytes(marker)
+    with pytest.raises(OutputError, match=f"was not made by archivegen .*{reason}"):
+        check_output_dir(folder, tmp_path, [tmp_path / "content"])
+    assert (folder / "notes.txt").read_text() == "precious"
