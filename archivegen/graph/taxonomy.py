@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from functools import lru_cache
 from archivegen.config import Permalinks
 from archivegen.content.model import Article
 from archivegen.content.slug import slugify
+from archivegen.digest import digest
 from archivegen.graph.model import Link, Term
 from archivegen.graph.urls import fill
 
@@ -36,8 +38,16 @@ class Grouping:
 
 @lru_cache(maxsize=65536)
 def term_slug(name: str) -> str:
-    """The slug of a category, author or tag name (cached: names repeat across articles)."""
-    return slugify(name) or "-"
+    """The slug of a category, author or tag name (cached: names repeat across articles).
+
+    A name with nothing slugify can spell in ASCII (emoji, punctuation) is named by a short
+    digest of its characters instead, so two such names keep a page each, the same one in
+    every build (one shared `-` page merged them, silently).
+    """
+    spelled = slugify(name)
+    if spelled:
+        return spelled
+    return "x" + digest(unicodedata.normalize("NFC", name).casefold().encode())[:8]
 
 
 def _names(kind: str) -> Callable[[Article], Sequence[str]]:

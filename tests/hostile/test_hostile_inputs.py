@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from archivegen.digest import digest
+
 ARCHIVEGEN = [sys.executable, "-m", "archivegen"]
 SITE_YAML = "title: Arsip Uji\nbase_url: https://arsip.example/\n"
 GOOD = "title: Berita Baik\ndate: 2024-01-16T10:00:00+07:00\ncategory: Dunia\n"
@@ -239,3 +241,22 @@ def test_dates_a_day_inside_the_calendar_build(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Built 3 articles" in result.stdout
+
+
+# --- d. names whose slugs would collide ---
+
+
+def test_names_slugify_cannot_spell_keep_a_page_each(tmp_path: Path) -> None:
+    fire = GOOD.replace("Berita Baik", "Api").replace("Dunia", "🔥") + "tags: ['!!!', '🔥']\n"
+    wave = GOOD.replace("Berita Baik", "Ombak").replace("Dunia", "🌊") + "tags: ['???']\n"
+    site = make_site(tmp_path, api=fire, ombak=wave)
+    assert build(site).returncode == 0
+    public = site / "public"
+    pages = {}
+    for name, kind in [("🔥", "kategori"), ("🌊", "kategori"), ("!!!", "tag"), ("???", "tag")]:
+        slug = "x" + digest(name.encode())[:8]
+        pages[name] = (public / kind / slug / "index.html").read_text(encoding="utf-8")
+    assert "Api" in pages["🔥"] and "Ombak" not in pages["🔥"]
+    assert "Ombak" in pages["🌊"] and "Api" not in pages["🌊"]
+    assert "Api" in pages["!!!"] and "Ombak" in pages["???"]
+    assert not (public / "kategori" / "-").exists()
