@@ -13,8 +13,9 @@ import re
 from urllib.parse import urlsplit
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-# controls, space, DEL, the C1 block, and the backslash browsers read as `/`
-_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
+# controls, space, DEL, the C1 block, the backslash browsers read as `/`, and what XML
+# cannot carry (a base_url is written into every feed)
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\\\ud800-\udfff\ufffe\uffff]")
 SAFE_SCHEMES = ("http", "https", "mailto")
 
 

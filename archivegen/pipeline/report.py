@@ -12,6 +12,7 @@ from archivegen.graph.site import SiteGraph
 from archivegen.output.staging import CommitReport
 from archivegen.pipeline.decide import Rebuild
 from archivegen.pipeline.images import ImageReport
+from archivegen.render.feeds import xml_warnings
 from archivegen.search import SearchReport
 
 
@@ -112,10 +113,10 @@ def up_to_date_report(rebuild: Rebuild, output: Path, lap: Stopwatch) -> BuildRe
 
 
 def build_warnings(graph: SiteGraph, naive_dates: Sequence[str], timezone: str) -> tuple[str, ...]:
-    """The build's warnings: dates that took the site's zone first, then the graph's."""
-    if not naive_dates:
-        return graph.warnings
-    return (_naive_warning(naive_dates, timezone), *graph.warnings)
+    """The build's warnings: dates that took the site's zone first, then the graph's, then
+    texts the feeds could not carry whole."""
+    naive = (_naive_warning(naive_dates, timezone),) if naive_dates else ()
+    return (*naive, *graph.warnings, *xml_warnings(graph))
 
 
 def _naive_warning(files: Sequence[str], timezone: str) -> str:

@@ -1,18 +1,35 @@
 """Atom feeds, sitemaps (plain and Google News) and robots.txt, built as XML trees so they are
-always well-formed."""
+always well-formed.
+
+Escaping is not enough for that: XML 1.0 has no way at all to carry most control characters,
+U+FFFE, U+FFFF or a lone surrogate, which a title or an excerpt may hold (an import of a
+page with a stray byte). Every text is passed through `xml_text`, which drops them; the
+build warns once per article (`xml_warnings`), as the pages themselves keep the text.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from html import escape
 from xml.etree import ElementTree as ET
 
-from archivegen.graph.model import FeedPage, NewsSitemapPage, RobotsPage, SiteInfo, SitemapPage
+from archivegen.graph.model import (
+    ArticlePage,
+    FeedPage,
+    NewsSitemapPage,
+    RobotsPage,
+    SiteInfo,
+    SitemapPage,
+)
+from archivegen.graph.site import SiteGraph
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
 EPOCH = "1970-01-01T00:00:00+00:00"
+# what XML 1.0 cannot carry: controls but tab, LF and CR; surrogates; U+FFFE and U+FFFF
+XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render_feed(page: FeedPage, site: SiteInfo) -> bytes:
@@ -44,7 +61,7 @@ def render_feed(page: FeedPage, site: SiteInfo) -> bytes:
             _text(person, "uri", site.absolute(author.url))
         if not entry.authors:
             _text(ET.SubElement(item, "author"), "name", site.title)
-        ET.SubElement(item, "category", term=entry.category.name)
+        ET.SubElement(item, "category", term=xml_text(entry.category.name))
         if entry.excerpt:
             _text(item, "summary", entry.excerpt)
     return _serialize(feed)
@@ -61,7 +78,8 @@ def render_sitemap(page: SitemapPage, site: SiteInfo) -> bytes:
     parts = [f'<?xml version="1.0" encoding="utf-8"?>\n<{root} xmlns="{SITEMAP}">']
     for url, lastmod in page.locations:
         when = "" if lastmod is None else f"<lastmod>{_w3c(lastmod)}</lastmod>"
-        parts.append(f"<{item}><loc>{escape(site.absolute(url), quote=False)}</loc>{when}</{item}>")
+        loc = escape(xml_text(site.absolute(url)), quote=False)
+        parts.append(f"<{item}><loc>{loc}</loc>{when}</{item}>")
     parts.append(f"</{root}>\n")
     return "".join(parts).encode()
 
@@ -90,9 +108,39 @@ def render_news_sitemap(page: NewsSitemapPage, site: SiteInfo) -> bytes:
     return _serialize(root)
 
 
+def xml_text(text: str) -> str:
+    """The text without the characters XML 1.0 cannot carry."""
+    return XML_FORBIDDEN.sub("", text)
+
+
+def xml_warnings(graph: SiteGraph) -> list[str]:
+    """One warning per article (and one for site.yaml) whose text in the feeds and
+    sitemaps lost characters XML cannot carry."""
+    site = graph.site
+    sources = [("site.yaml", {"title": site.title, "description": site.description})]
+    for page in graph.pages:
+        if isinstance(page, ArticlePage):
+            a = page.article
+            texts = {"title": a.title, "category": a.category, "author": " ".join(a.authors)}
+            sources.append((a.source_path, {**texts, "excerpt": a.excerpt}))
+    return [warning for where, texts in sources if (warning := _xml_warning(where, texts))]
+
+
+def _xml_warning(where: str, texts: dict[str, str]) -> str | None:
+    fields = [name for name, text in texts.items() if XML_FORBIDDEN.search(text)]
+    if not fields:
+        return None
+    found = {c for name in fields for c in XML_FORBIDDEN.findall(texts[name])}
+    codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(found))
+    return (
+        f"{where}: {', '.join(fields)}: characters XML cannot carry ({codes}) "
+        "are left out of the feeds and sitemaps"
+    )
+
+
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     element = ET.SubElement(parent, tag)
-    element.text = text
+    element.text = xml_text(text)
     return element
 
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from lxml import html as lxml_html
 
 from archivegen.digest import digest
@@ -260,3 +261,57 @@ def test_names_slugify_cannot_spell_keep_a_page_each(tmp_path: Path) -> None:
     assert "Ombak" in pages["🌊"] and "Api" not in pages["🌊"]
     assert "Api" in pages["!!!"] and "Ombak" in pages["???"]
     assert not (public / "kategori" / "-").exists()
+
+
+# --- b. XML stays well-formed whatever the text holds ---
+
+# every class XML 1.0 forbids: C0 controls but tab, LF, CR (YAML escapes), U+FFFE, U+FFFF
+FORBIDDEN = "".join(f"\\x{c:02x}" for c in range(1, 32) if c not in (9, 10, 13)) + "\\uFFFE\\uFFFF"
+
+
+def test_forbidden_characters_are_dropped_from_every_xml_file_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    front = (
+        f'title: "Judul{FORBIDDEN}Kontrol"\ndate: 2024-01-16T10:00:00+07:00\n'
+        'category: "Dun\\x02ia"\nauthor: "Bu\\x03di"\n'
+    )
+    site_yaml = (
+        'title: "Arsip\\x07 Uji"\ndescription: "Desk\\uFFFEripsi"\nbase_url: https://a.example/\n'
+    )
+    site = make_site(tmp_path, site_yaml, kontrol=front)
+    raw_body = "Isi \x01 berita \x08 dengan \x1b kontrol \ufffe.\n"
+    body_file = site / "content" / "kontrol.md"
+    body_file.write_text(body_file.read_text().replace("Isi berita.\n", raw_body))
+    result = build(site)
+    assert result.returncode == 0, result.stderr
+    # \x0b, \x0c and \x1c-\x1f are whitespace to Python: a title's spaces are normalized first
+    kept = [*range(1, 9), *range(14, 28), 0xFFFE, 0xFFFF]
+    codes = ", ".join(f"U+{c:04X}" for c in kept)
+    assert (
+        f"warning: content/kontrol.md: title, category, author, excerpt: characters XML cannot "
+        f"carry ({codes}) are left out of the feeds and sitemaps"
+    ) in result.stderr
+    assert (
+        "warning: site.yaml: title, description: characters XML cannot carry (U+0007, U+FFFE)"
+    ) in result.stderr
+    assert "content/baik.md" not in result.stderr
+    feeds = sorted((site / "public").rglob("*.xml"))
+    assert {p.name for p in feeds} >= {"feed.xml", "news-sitemap.xml", "sitemap.xml"}
+    assert (site / "public" / "kategori" / "dunia" / "feed.xml") in feeds
+    for path in feeds:
+        etree.parse(str(path))  # raises on anything not well-formed
+    feed = etree.parse(str(site / "public" / "feed.xml"))
+    titles = feed.findall(
+        ".//{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title"
+    )
+    # the two whitespace runs became spaces on load; what lay between them is dropped here
+    assert "Judul  Kontrol" in [t.text for t in titles]
+
+
+def test_a_lone_surrogate_or_control_in_base_url_is_an_error(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 'title: x\nbase_url: "https://a.example/\\x01"\n')
+    refused(site, "site.yaml:2: base_url: must not hold spaces, control characters")
+    (tmp_path / "s").mkdir()
+    other = make_site(tmp_path / "s", sur=GOOD + 'excerpt: "a\\ud800"\n')
+    refused(other, "content/sur.md:5: front matter is not valid YAML")
