@@ -41,13 +41,17 @@ FILES = {
 
 def create_site(directory: Path) -> list[Path]:
     """Write a new site into an empty (or new) folder; never overwrite anything."""
-    if directory.exists() and any(directory.iterdir()):
-        raise OutputError(
-            f"{directory} is not empty; `archivegen init` only writes into a new folder"
-        )
-    created = []
-    for relative, text in FILES.items():
-        path = directory / relative
-        write_atomic(path, text.encode("utf-8"))
-        created.append(path)
+    try:
+        if directory.exists() and any(directory.iterdir()):
+            raise OutputError(
+                f"{directory} is not empty; `archivegen init` only writes into a new folder"
+            )
+        created = []
+        for relative, text in FILES.items():
+            path = directory / relative
+            write_atomic(path, text.encode("utf-8"))
+            created.append(path)
+    except OSError as exc:  # /proc, a read-only disk, a file in the way, a full disk
+        reason = f"cannot create the site: {exc.strerror or exc}"
+        raise OutputError(reason, path=exc.filename or directory) from None
     return created
