@@ -191,6 +191,8 @@ def print_import_report(report: ImportReport, verbose: bool) -> None:
         reason = f": {outcome.reason}" if outcome.reason else ""
         line = f"{outcome.status.value}: {outcome.origin}{target}{reason}"
         (err if problem else out).print(line, markup=False, soft_wrap=True)
+    for note in report.notes:
+        err.print(f"note: {note}", markup=False, soft_wrap=True)
     for fix in report.fixes():
         err.print(f"fix: {fix}", markup=False, soft_wrap=True)
     out.print(report.summary(), markup=False, soft_wrap=True)

@@ -15,15 +15,17 @@ from urllib.parse import urlsplit
 
 from archivegen.content.aliases import clean_alias
 from archivegen.errors import ArchivegenError, ImportError_
-from archivegen.importers.date_evidence import Fallback, settle_date
+from archivegen.importers.date_evidence import Fallback, in_range, settle_date
 from archivegen.importers.dates import ZONES
 from archivegen.importers.defaults import FieldDefaults, ImportSettings, fills_for
 from archivegen.importers.indosum import is_indosum_record, read_indosum
 from archivegen.importers.model import (
+    FileNote,
     ImportedArticle,
     ImportOutcome,
     ImportReport,
     NotAnArticle,
+    ReadItem,
     Status,
 )
 from archivegen.importers.rmol_amp import read_rmol_amp
@@ -81,6 +83,7 @@ def import_sources(
     # `archivegen import . --into content/` must not read back the articles it writes
     files = [f for f in files if not f.resolve().is_relative_to(into.resolve())]
     outcomes = [ImportOutcome(str(e.path), Status.FAILED, reason=e.message) for e in missing]
+    notes: list[FileNote] = []
     mapping = mapping or ColumnMapping()
     settings = settings or ImportSettings(clock=datetime.now(UTC))
     writer = ArticleWriter(
@@ -98,6 +101,9 @@ def import_sources(
     )
     for n, ((done, raw), items) in enumerate(zip(raws, extracted, strict=True), 1):
         for item in _read_guarded(raw, mapping) if items is None else items:
+            if isinstance(item, FileNote):
+                notes.append(item)
+                continue
             if isinstance(item, ImportedArticle):
                 mtime = raw.mtime if isinstance(raw, RawFile) else None
                 item = _land(item, mtime, settings, writer, zone)
@@ -105,12 +111,12 @@ def import_sources(
         last_of_its_file = n == len(raws) or raws[n][0] != done
         if progress is not None and last_of_its_file:
             progress(done, len(files))
-    return ImportReport(tuple(outcomes), dry_run=dry_run)
+    return ImportReport(tuple(outcomes), dry_run=dry_run, file_notes=tuple(notes))
 
 
 def _extract_pages(
     mapping: ColumnMapping, raws: Sequence[RawFile | ImportOutcome]
-) -> list[list[ImportedArticle | ImportOutcome] | None]:
+) -> list[list[ReadItem] | None]:
     """The articles of the saved HTML pages among raws, read on all cores; None for the rest.
 
     Extraction costs a tenth of a second or more a page; text dumps and exports are cheap
@@ -134,23 +140,41 @@ def _land(
     zone: tzinfo,
 ) -> ImportOutcome:
     """Date an article from the best evidence, fill what it lacks, and write it."""
+    article, notes = _without_placeholder_times(article)
     dated = settle_date(article, settings.fallback, mtime, zone)
     if isinstance(dated, str):
         return ImportOutcome(article.origin, Status.FAILED, reason=f"date: {dated}", missing="date")
     if settings.alias_source_paths:
         dated = with_source_alias(dated)
     try:
-        return writer.write(dated, fills_for(dated, settings.defaults))
+        outcome = writer.write(dated, fills_for(dated, settings.defaults))
     except OSError as exc:  # a read-only folder, a full disk, a file removed meanwhile
         reason = f"cannot write: {exc.strerror or exc} ({exc.filename or 'the article file'})"
         return ImportOutcome(article.origin, Status.FAILED, reason=reason)
     except ArchivegenError as exc:  # an earlier import's file that no longer parses
         return ImportOutcome(article.origin, Status.FAILED, reason=str(exc))
+    return dataclasses.replace(outcome, notes=(*notes, *outcome.notes))
 
 
-def _read_guarded(
-    raw: RawFile | ImportOutcome, mapping: ColumnMapping
-) -> Iterator[ImportedArticle | ImportOutcome]:
+def _without_placeholder_times(
+    article: ImportedArticle,
+) -> tuple[ImportedArticle, tuple[str, ...]]:
+    """The article without an updated or captured time outside the years an archive holds
+    (9999-12-31, year 1), which the build could not show; a note for each one dropped."""
+    notes: list[str] = []
+    updated = _in_range_or_none("updated", article.updated, notes)
+    captured = _in_range_or_none("captured", article.captured, notes)
+    return dataclasses.replace(article, updated=updated, captured=captured), tuple(notes)
+
+
+def _in_range_or_none(name: str, moment: datetime | None, notes: list[str]) -> datetime | None:
+    if moment is None or in_range(moment):
+        return moment
+    notes.append(f"{name}: dropped {moment.isoformat()}, a placeholder date")
+    return None
+
+
+def _read_guarded(raw: RawFile | ImportOutcome, mapping: ColumnMapping) -> Iterator[ReadItem]:
     """The articles of one file; an error in it becomes a failure naming it, never a crash."""
     if isinstance(raw, ImportOutcome):  # not even listed or sniffed (a corrupt zip, a bomb)
         yield raw
@@ -169,7 +193,7 @@ def _read_guarded(
         yield ImportOutcome(raw.origin, Status.FAILED, reason=reason)
 
 
-def read_file(raw: RawFile, mapping: ColumnMapping) -> Iterator[ImportedArticle | ImportOutcome]:
+def read_file(raw: RawFile, mapping: ColumnMapping) -> Iterator[ReadItem]:
     """The articles (or per-row failures) of one raw file, read as its format."""
     if raw.format is Format.TEXT:
         text = read_page_text(raw)

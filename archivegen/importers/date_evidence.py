@@ -17,7 +17,7 @@ from functools import lru_cache
 from babel import Locale
 
 from archivegen.errors import ImportError_
-from archivegen.importers.dates import MONTHS, ZONES, format_datetime
+from archivegen.importers.dates import MONTHS, ZONES, DateParseError, format_datetime, utc_offset
 from archivegen.importers.model import DateSource, ImportedArticle
 
 # languages whose month names the text search knows (Indonesian and English come first)
@@ -25,6 +25,9 @@ _LANGUAGES = ("id", "en", "ms", "de", "fr", "es", "it", "pt", "nl", "sv", "da", 
               "cs", "ro", "tr", "ru", "uk")  # fmt: skip
 _EPOCH = date(1970, 1, 1)
 _FIRST_PLAUSIBLE_YEAR = 1900
+# past it a date is a placeholder (9999-12-31 is the usual one), and near year 9999 an
+# offset takes the instant past what a datetime holds: the build could not show it
+_LAST_PLAUSIBLE_YEAR = 2999
 _URL_DATE = re.compile(
     r"(?<![\d])(?P<year>(?:19|20)\d\d)(?P<sep>[/_-]?)(?P<month>0[1-9]|1[0-2])(?P=sep)"
     r"(?P<day>0[1-9]|[12]\d|3[01])(?![\d])"
@@ -77,10 +80,17 @@ class FoundDate:
     relative: bool = False  # counted back from the capture time ("3 jam yang lalu")
 
 
+def in_range(moment: datetime) -> bool:
+    """True for a date of the years an archive may hold (1900 to 2999)."""
+    return _FIRST_PLAUSIBLE_YEAR <= moment.year <= _LAST_PLAUSIBLE_YEAR
+
+
 def plausible(moment: datetime, captured: datetime | None) -> bool:
     """False for placeholder dates and for dates after the page was captured."""
-    if moment.year < _FIRST_PLAUSIBLE_YEAR or moment.date() == _EPOCH:
+    if not in_range(moment) or moment.date() == _EPOCH:
         return False
+    if captured is not None and not in_range(captured):
+        captured = None  # a placeholder capture time is no bound
     if moment.tzinfo is not None and moment.astimezone(UTC).date() == _EPOCH:
         return False  # a zero timestamp shown in a zone west of UTC (1969-12-31T19:00-05:00)
     if captured is not None and moment.tzinfo is not None:
@@ -147,7 +157,7 @@ def _first_date(
         candidates = [c for c in candidates if not text[: c[0]].strip()]
     for _, end, day in candidates:
         found = _with_clock(day, text[end : end + 40], zone)
-        if plausible(found.moment, captured):
+        if found is not None and plausible(found.moment, captured):
             return found
     relative = _RELATIVE.search(text)
     if captured is not None and relative and (not anchored or not text[: relative.start()].strip()):
@@ -175,7 +185,8 @@ def _ymd(m: re.Match[str]) -> date:
     return date(int(m["year"]), number, int(m["day"]))
 
 
-def _with_clock(day: date, after: str, zone: tzinfo) -> FoundDate:
+def _with_clock(day: date, after: str, zone: tzinfo) -> FoundDate | None:
+    """The day at the time that follows it; None when that time's offset is no offset."""
     m = _CLOCK.match(after)
     if m is None:
         return FoundDate(datetime.combine(day, time(0), zone), has_time=False)
@@ -185,15 +196,18 @@ def _with_clock(day: date, after: str, zone: tzinfo) -> FoundDate:
     if hour > 23 or minute > 59:
         return FoundDate(datetime.combine(day, time(0), zone), has_time=False)
     second = min(int(m["second"] or 0), 59)  # a leap second ("23:59:60") as the one before
-    return FoundDate(datetime.combine(day, time(hour, minute, second), _zone(m, zone)), True)
+    try:
+        at = _zone(m, zone)
+    except DateParseError:  # "+99:00": the time is not to be trusted, nor the day
+        return None
+    return FoundDate(datetime.combine(day, time(hour, minute, second), at), True)
 
 
 def _zone(m: re.Match[str], default: tzinfo) -> tzinfo:
     if m["offset"]:  # +7, +0700, +07:00
-        sign = -1 if m["offset"][0] == "-" else 1
         digits = m["offset"][1:].replace(":", "")
         hh, mm = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
-        return timezone(sign * timedelta(hours=int(hh), minutes=int(mm)))
+        return utc_offset(m["offset"], int(hh), int(mm))
     if m["zone"]:
         return ZONES.get(m["zone"].lower()) or _NAMED_ZONES[m["zone"].upper()]
     return default
@@ -253,12 +267,16 @@ class Fallback:
         if word in named:
             return cls(named[word])
         try:
-            return cls(DateSource.GIVEN, date.fromisoformat(word))
+            day = date.fromisoformat(word)
         except ValueError:
             raise ImportError_(
                 f"{text!r} is not mtime, updated, capture or a day (YYYY-MM-DD)",
                 field="fallback-date",
             ) from None
+        if not in_range(datetime.combine(day, time(0))):
+            years = f"{_FIRST_PLAUSIBLE_YEAR} to {_LAST_PLAUSIBLE_YEAR}"
+            raise ImportError_(f"{text!r} is not a day of {years}", field="fallback-date")
+        return cls(DateSource.GIVEN, day)
 
 
 def settle_date(
@@ -282,7 +300,7 @@ def settle_date(
     if found is not None and plausible(found.moment, article.captured):
         return replace(article, date=found.moment, date_source=DateSource.URL, date_has_time=False)
     guess = _fallback(article, fallback, mtime, zone)
-    if guess is not None and fallback is not None:
+    if guess is not None and fallback is not None and in_range(guess.moment):
         return replace(
             article, date=guess.moment, date_source=fallback.source, date_has_time=guess.has_time
         )

@@ -49,6 +49,7 @@ DAYS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
+_MAX_OFFSET_MINUTES = 14 * 60  # Kiribati's +14:00; the furthest west is -12:00
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _ZONE_ALT = r"WITA|WIB|WIT|UTC|GMT|Z"
 _TIME = r"(?P<hour>\d{1,2})\s?[:.]\s?(?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?"
@@ -146,15 +147,23 @@ def _find_time(rest: str) -> tuple[int, int, int, tzinfo | None] | None:
 
 def _zone_of(m: re.Match[str]) -> tzinfo | None:
     if m["offset"]:
-        sign = -1 if m["offset"][0] == "-" else 1
         digits = m["offset"][1:].replace(":", "")
-        return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+        return utc_offset(m["offset"], int(digits[:2]), int(digits[2:]))
     if m["zone"] is None:
         return None
     zone = ZONES[m["zone"].lower()]
     if m["zoff"]:  # "GMT+7"
-        return timezone(timedelta(hours=int(m["zoff"])))
+        return utc_offset(m["zoff"], abs(int(m["zoff"])), 0)
     return zone
+
+
+def utc_offset(text: str, hours: int, minutes: int) -> tzinfo:
+    """The zone of an offset written as text (its sign first), or a DateParseError: real
+    offsets lie within ±14:00, and a minute is under 60."""
+    if minutes > 59 or hours * 60 + minutes > _MAX_OFFSET_MINUTES:
+        raise DateParseError(f"{text.strip()!r} is not a UTC offset (they run -12:00 to +14:00)")
+    sign = -1 if text.strip().startswith("-") else 1
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 def _zone_only(rest: str) -> tzinfo | None:

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from archivegen.config import SiteConfig, default_field_problem
-from archivegen.content.loader import check_front_matter
-from archivegen.errors import ImportError_
+from archivegen.content.loader import parse_article
+from archivegen.errors import ArchivegenError, ImportError_
 from archivegen.importers.date_evidence import Fallback
 from archivegen.importers.model import ImportedArticle
 from archivegen.importers.writer import Validator
@@ -137,11 +137,26 @@ class ImportSettings:
     alias_source_paths: bool = False
 
     def validator(self) -> Validator:
-        """A check of each file to be written, by the rules the build applies."""
+        """A check of each file to be written, by the rules the build applies: its size
+        limit, then the build's own reading of the file (fields, dates, body images)."""
         config = self.config or SiteConfig()
 
         def validate(text: str, path: Path) -> tuple[str, str] | None:
-            errors = check_front_matter(text, str(path), config)
+            size = len(text.encode("utf-8"))
+            if size > config.max_article_bytes:
+                return "file", _too_big(size, config.max_article_bytes)
+            try:
+                errors = parse_article(text, str(path), config, with_body=False).errors
+            except ArchivegenError as exc:  # the front matter as a whole (not YAML...)
+                errors = (exc,)
             return (errors[0].field or "file", errors[0].message) if errors else None
 
         return validate
+
+
+def _too_big(size: int, limit: int) -> str:
+    # the build's words (content/loader.py), so both name the setting to change
+    return (
+        f"the file is {size / 1_000_000:.1f} MB, over the {limit / 1_000_000:.1f} MB limit "
+        "(max_article_bytes in site.yaml)"
+    )

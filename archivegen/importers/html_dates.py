@@ -8,7 +8,6 @@ the first date printed just under the headline, where newspapers put their datel
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, tzinfo
@@ -23,6 +22,7 @@ from archivegen.importers.date_evidence import (
 )
 from archivegen.importers.dates import DateParseError, parse_datetime
 from archivegen.importers.html_markdown import XmlElement as HtmlElement
+from archivegen.importers.sources import parse_json
 
 # where pages state their publication instant, most reliable first
 _PUBLISHED_XPATHS = (
@@ -180,10 +180,7 @@ def _aware(moment: datetime | None, zone: tzinfo) -> datetime | None:
 def _parsely_dates(tree: HtmlElement) -> list[str]:
     found = []
     for raw in tree.xpath('//meta[@name="parsely-page"]/@content'):
-        try:
-            data = json.loads(str(raw))
-        except json.JSONDecodeError:
-            continue
+        data, _ = parse_json(str(raw))  # None for what is not JSON (or nested too deep)
         if isinstance(data, dict) and isinstance(data.get("pub_date"), str):
             found.append(data["pub_date"])
     return found

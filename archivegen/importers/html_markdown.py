@@ -51,7 +51,13 @@ def safe_url(url: str | None, base_url: str | None = None) -> str | None:
     absolute = urljoin(base_url, url.strip()) if base_url else url.strip()
     if urlsplit(absolute).scheme.lower() not in _SAFE_SCHEMES:
         return None
-    return quote(absolute, safe=":/?#[]@!$&'*+,;=%~-._")
+    return encode_url(absolute)
+
+
+def encode_url(url: str) -> str:
+    """A URL with what may not stand in one (spaces, quotes, non-ASCII) percent-encoded;
+    what is encoded already stays as it is."""
+    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
 
 
 def _block(el: XmlElement, base: str | None) -> str:

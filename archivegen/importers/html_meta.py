@@ -9,13 +9,13 @@ pages escape their meta values twice (`&amp;rsquo;`), and JSON-LD strings are no
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from archivegen.importers.html_markdown import XmlElement as HtmlElement
+from archivegen.importers.sources import parse_json
 
 _PROPERTY = re.compile(
     r"\s*(article|dc|dcterm|og|twitter)\s*:\s*(author|creator|description|published_time|title|site_name)\s*",
@@ -194,9 +194,8 @@ def _jsonld_article(tree: HtmlElement, doc_title: str) -> _LdArticle:
 
 def _jsonld_nodes(tree: HtmlElement) -> Iterator[dict[str, Any]]:
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        try:
-            data = json.loads(_CDATA.sub("", str(script)).strip().strip(";"))
-        except json.JSONDecodeError:
+        data, problem = parse_json(_CDATA.sub("", str(script)).strip().strip(";"))
+        if problem:
             continue
         stack = data if isinstance(data, list) else [data]
         for item in stack:

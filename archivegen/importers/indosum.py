@@ -17,7 +17,7 @@ from archivegen.errors import ImportError_
 from archivegen.importers.boilerplate import is_boilerplate_line
 from archivegen.importers.dates import WIB
 from archivegen.importers.markdown import paragraphs_to_markdown
-from archivegen.importers.model import ImportedArticle, ImportOutcome, Status
+from archivegen.importers.model import FileNote, ImportedArticle, ImportOutcome, ReadItem, Status
 from archivegen.importers.sources import RawFile, jsonl_records
 
 LICENSE = "CC BY-SA 4.0"
@@ -41,10 +41,10 @@ def is_indosum_record(record: Mapping[str, object]) -> bool:
     return "paragraphs" in record and "id" in record and "source_url" in record
 
 
-def read_indosum(raw: RawFile) -> Iterator[ImportedArticle | ImportOutcome]:
+def read_indosum(raw: RawFile) -> Iterator[ReadItem]:
     """Each line of an IndoSum JSONL file as an article, or a failure naming the line."""
     for item in jsonl_records(raw):
-        if isinstance(item, ImportOutcome):
+        if isinstance(item, ImportOutcome | FileNote):
             yield item
             continue
         origin, record = item

@@ -64,6 +64,15 @@ class ImportOutcome:
     target: str | None = None  # the .md file written, kept or matched
     reason: str | None = None  # why it was refused, failed or kept
     missing: str | None = None  # the required field it lacks, for one summary line with the fix
+    notes: tuple[str, ...] = ()  # what the import changed to make it build (a field dropped)
+
+
+@dataclass(frozen=True, slots=True)
+class FileNote:
+    """What an import did to a whole input file that the user should know (its encoding)."""
+
+    origin: str
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +81,13 @@ class ImportReport:
 
     outcomes: tuple[ImportOutcome, ...]
     dry_run: bool = False
+    file_notes: tuple[FileNote, ...] = ()
+
+    @property
+    def notes(self) -> list[str]:
+        """Every note, `origin: message`: the files' first, then the articles'."""
+        found = [f"{n.origin}: {n.message}" for n in self.file_notes]
+        return found + [f"{o.origin}: {note}" for o in self.outcomes for note in o.notes]
 
     def count(self, status: Status) -> int:
         """How many raw pages ended with this status."""
@@ -122,6 +138,10 @@ def _fix(name: str, count: int) -> str:
             "--set category=NAME, or `import: {defaults: {category: NAME}}` in site.yaml"
         )
     return f"{articles} with a bad {name}: give one with --set {name}=VALUE"
+
+
+# what reading one input file yields, in order
+ReadItem = ImportedArticle | ImportOutcome | FileNote
 
 
 class NotAnArticle(ImportError_):

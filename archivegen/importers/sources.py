@@ -9,6 +9,7 @@ archives are refused with a reason while the rest import.
 
 from __future__ import annotations
 
+import codecs
 import glob
 import gzip
 import io
@@ -25,8 +26,10 @@ from enum import Enum
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+import charset_normalizer
+
 from archivegen.errors import ImportError_
-from archivegen.importers.model import ImportOutcome, Status
+from archivegen.importers.model import FileNote, ImportOutcome, Status
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -43,6 +46,19 @@ MAX_RATIO = 100
 MAX_RATIO_FREE_BYTES = 4 * _MB
 MAX_ARCHIVE_BYTES = 2 * 1024 * _MB
 _SNIFF_BYTES = 8192
+# how much of a CSV or JSONL file its encoding is judged by (the rest is streamed)
+_ENCODING_SAMPLE = _MB
+# control bytes that text never holds (tab, newlines, form feed and escape aside): a file
+# whose first kilobytes are more than _BINARY_SHARE of them is binary; one stray NUL in a
+# title is text, with a character to drop (see clean.py)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b")
+_BINARY_SHARE = 0.05
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # a byte that did not decode (surrogateescape)
+_DECODED = re.compile("[\x80-\ud7ff\ue000-\U0010ffff]")  # a non-ASCII character that did
+# among the code pages charset-normalizer finds about as likely (a short sample fits many),
+# Windows-1252: what spreadsheet programs and old scrapers of Latin-script sites write
+_PREFERRED_LEGACY = "cp1252"
+_NEAR_CHAOS = 0.02
 _SUFFIXES = {
     ".txt": "text",
     ".text": "text",
@@ -379,7 +395,7 @@ def read_page_text(raw: RawFile) -> str:
     if len(data) > MAX_PAGE_BYTES:
         limit = MAX_PAGE_BYTES // _MB
         raise ImportError_(f"too big for one page (over {limit} MB)", path=raw.origin)
-    if b"\x00" in data[:_SNIFF_BYTES]:
+    if looks_binary(data[:_SNIFF_BYTES]):
         raise ImportError_("a binary file, not text", path=raw.origin)
     try:
         text = data.decode("utf-8-sig")
@@ -392,38 +408,87 @@ def read_page_text(raw: RawFile) -> str:
 
 
 def check_not_binary(raw: RawFile) -> None:
-    """Raise when a file's (decompressed) bytes look binary: a NUL in the first kilobytes."""
-    if b"\x00" in read_head(raw):
+    """Raise when a file's (decompressed) bytes look binary (see looks_binary)."""
+    if looks_binary(read_head(raw)):
         raise ImportError_("a binary file, not text", path=raw.origin)
 
 
-def text_lines(raw: RawFile) -> Generator[str | None, None, None]:
-    """The lines of a UTF-8 stream, read one at a time; None for a line over MAX_ROW_CHARS."""
-    with raw.open() as binary, io.TextIOWrapper(binary, "utf-8-sig", newline="") as text:
-        number = 0
-        while line := _readline(text, raw.origin, number):
-            number += 1
+def looks_binary(head: bytes) -> bool:
+    """True for bytes with a NUL and many control bytes: an image or a database, not text."""
+    if b"\x00" not in head:
+        return False
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls > _BINARY_SHARE * len(head)
+
+
+def file_encoding(raw: RawFile) -> str:
+    """The codec a CSV or JSONL file is read with.
+
+    UTF-8, unless its first megabyte is not UTF-8 and holds no UTF-8 text at all: a legacy
+    export, read in the code page charset-normalizer detects. A file with UTF-8 text and a
+    few bad bytes is UTF-8 with bad rows, which are refused one by one (see bad_byte).
+    """
+    with raw.open() as stream:
+        sample = stream.read(_ENCODING_SAMPLE)
+    # incremental: a character cut at the sample's end is no bad byte
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    text = decoder.decode(sample, final=False)
+    if not _ESCAPED_BYTE.search(text) or _DECODED.search(text):
+        return "utf-8"
+    matches = charset_normalizer.from_bytes(sample)
+    best = matches.best()
+    if best is None:  # nothing fits: read as UTF-8, every bad row refused with its line
+        return "utf-8"
+    near = (m for m in matches if m.chaos <= best.chaos + _NEAR_CHAOS)
+    if any(_PREFERRED_LEGACY in m.could_be_from_charset for m in near):
+        return _PREFERRED_LEGACY
+    return str(best.encoding)
+
+
+def encoding_note(raw: RawFile, encoding: str) -> FileNote | None:
+    """What the report says of a file not read as UTF-8, or None."""
+    if encoding == "utf-8":
+        return None
+    return FileNote(raw.origin, f"not UTF-8: read as {encoding} (detected)")
+
+
+def bad_byte(text: str, encoding: str) -> str | None:
+    """Why text read from a file may not be imported (a byte its encoding does not
+    decode, kept as an escaped surrogate), or None."""
+    m = _ESCAPED_BYTE.search(text)
+    if m is None:
+        return None
+    byte = ord(m.group()) - 0xDC00
+    label = "UTF-8" if encoding == "utf-8" else encoding
+    return f"not {label} text (byte 0x{byte:02X} at character {m.start() + 1})"
+
+
+def text_lines(raw: RawFile, encoding: str) -> Generator[str | None, None, None]:
+    """The lines of a stream, read one at a time; None for a line over MAX_ROW_CHARS.
+
+    A byte the encoding does not decode stays in its line as an escaped surrogate, for
+    the caller to refuse that line or row alone (bad_byte).
+    """
+    codec = "utf-8-sig" if encoding == "utf-8" else encoding
+    with (
+        raw.open() as binary,
+        io.TextIOWrapper(binary, codec, errors="surrogateescape", newline="") as text,
+    ):
+        while line := text.readline(MAX_ROW_CHARS + 1):
             if len(line) <= MAX_ROW_CHARS:
                 yield line
                 continue
             while line and not line.endswith(("\n", "\r")):  # skip the rest, unkept
-                line = _readline(text, raw.origin, number)
+                line = text.readline(MAX_ROW_CHARS + 1)
             yield None
-
-
-def _readline(text: io.TextIOWrapper, origin: str, number: int) -> str:
-    try:
-        return text.readline(MAX_ROW_CHARS + 1)
-    except UnicodeDecodeError:
-        # decoding runs a chunk ahead of the lines returned, so the line is only a bound
-        raise ImportError_(f"not UTF-8 text (after line {number})", path=origin) from None
 
 
 class CsvLines:
     """The lines of a CSV stream for csv.reader, refusing a row that grows past MAX_ROW_CHARS."""
 
     def __init__(self, raw: RawFile) -> None:
-        self._lines = text_lines(raw)
+        self.encoding = file_encoding(raw)
+        self._lines = text_lines(raw, self.encoding)
         self._origin = raw.origin
         self._number = 0
         self._row_chars = 0
@@ -455,29 +520,52 @@ class CsvLines:
 
 def first_json_record(raw: RawFile) -> dict[str, object] | None:
     """The first JSON object of a JSONL file, to tell IndoSum from generic records."""
-    with closing(text_lines(raw)) as lines:
+    with closing(text_lines(raw, file_encoding(raw))) as lines:
         for line in lines:
             if line is None:
                 return None
             if line.strip():
-                try:
-                    value = json.loads(line)
-                except json.JSONDecodeError:
-                    return None
+                value, _ = parse_json(line)
                 return value if isinstance(value, dict) else None
     return None
 
 
-def jsonl_records(raw: RawFile) -> Iterator[tuple[str, object] | ImportOutcome]:
+def jsonl_records(raw: RawFile) -> Iterator[tuple[str, object] | ImportOutcome | FileNote]:
     """Each non-blank line of a JSONL file as (origin `path:line`, value), or a failure."""
-    with closing(text_lines(raw)) as lines:
+    encoding = file_encoding(raw)
+    if note := encoding_note(raw, encoding):
+        yield note
+    with closing(text_lines(raw, encoding)) as lines:
         for number, line in enumerate(lines, 1):
             origin = f"{raw.origin}:{number}"
             if line is None:
                 reason = f"a line over {MAX_ROW_CHARS // _MB} MB is too long for one record"
                 yield ImportOutcome(origin, Status.FAILED, reason=reason)
             elif line.strip():
-                try:
-                    yield origin, json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield ImportOutcome(origin, Status.FAILED, reason=f"not JSON: {exc.msg}")
+                value, problem = parse_json(line)
+                problem = bad_byte(line, encoding) or problem
+                if problem:
+                    yield ImportOutcome(origin, Status.FAILED, reason=problem)
+                else:
+                    yield origin, value
+
+
+def parse_json(text: str) -> tuple[object, str | None]:
+    """A JSON value and None, or None and why it was not read; never an exception.
+
+    A number longer than Python reads into an int (4,300 digits) is kept as its text;
+    a value nested deeper than the reader's recursion allows is refused.
+    """
+    try:
+        return json.loads(text, parse_int=_int_or_text), None
+    except json.JSONDecodeError as exc:
+        return None, f"not JSON: {exc.msg}"
+    except RecursionError:
+        return None, "not read: JSON nested too deep (over a thousand levels)"
+
+
+def _int_or_text(digits: str) -> int | str:
+    try:
+        return int(digits)
+    except ValueError:  # over sys.get_int_max_str_digits()
+        return digits

@@ -20,11 +20,25 @@ import yaml
 from archivegen.errors import ImportError_
 from archivegen.importers.boilerplate import scraped_paragraphs
 from archivegen.importers.date_evidence import FoundDate, date_in_text, split_updated
-from archivegen.importers.dates import WIB, ZONES, DateParseError, parse_datetime, states_time
+from archivegen.importers.dates import (
+    WIB,
+    ZONES,
+    DateParseError,
+    find_date_span,
+    parse_datetime,
+    states_time,
+)
 from archivegen.importers.markdown import paragraphs_to_markdown
-from archivegen.importers.model import DateSource, ImportedArticle, ImportOutcome, Status
+from archivegen.importers.model import (
+    DateSource,
+    FileNote,
+    ImportedArticle,
+    ImportOutcome,
+    ReadItem,
+    Status,
+)
 from archivegen.importers.people import split_authors
-from archivegen.importers.sources import CsvLines, RawFile, jsonl_records
+from archivegen.importers.sources import CsvLines, RawFile, bad_byte, encoding_note, jsonl_records
 
 # the names scrapers give their columns, most specific first
 _GUESSES: dict[str, tuple[str, ...]] = {
@@ -126,10 +140,12 @@ def resolve_mapping(mapping: ColumnMapping, header: Iterable[str], origin: str) 
     return resolved
 
 
-def read_csv(raw: RawFile, mapping: ColumnMapping) -> Iterator[ImportedArticle | ImportOutcome]:
+def read_csv(raw: RawFile, mapping: ColumnMapping) -> Iterator[ReadItem]:
     """Each row of a CSV (or TSV) file as an article, or a failure naming its line."""
     csv.field_size_limit(sys.maxsize)  # article bodies are longer than csv's 128 kB default
     with closing(CsvLines(raw)) as lines:  # CsvLines bounds each row instead
+        if note := encoding_note(raw, lines.encoding):
+            yield note
         dialect = csv.excel_tab if raw.suffix == ".tsv" else csv.excel
         reader = csv.DictReader(lines, dialect=dialect)
         try:
@@ -137,17 +153,31 @@ def read_csv(raw: RawFile, mapping: ColumnMapping) -> Iterator[ImportedArticle |
             start = 2
             for row in reader:
                 lines.row_done()
-                yield row_article(row, resolved, f"{raw.origin}:{start}")
+                origin = f"{raw.origin}:{start}"
+                yield _undecoded(row, lines.encoding, origin) or row_article(row, resolved, origin)
                 start = reader.line_num + 1
         except csv.Error as exc:
             raise ImportError_(f"not CSV: {exc}", path=raw.origin, line=reader.line_num) from None
 
 
-def read_jsonl(raw: RawFile, mapping: ColumnMapping) -> Iterator[ImportedArticle | ImportOutcome]:
+def _undecoded(
+    row: Mapping[str | None, object], encoding: str, origin: str
+) -> ImportOutcome | None:
+    """A failure naming the first cell of a row holding a byte the file's encoding does
+    not decode, or None: only that row is refused."""
+    for column, value in row.items():
+        for cell in value if isinstance(value, list) else [value]:  # a list: cells past the header
+            problem = bad_byte(cell, encoding) if isinstance(cell, str) else None
+            if problem:
+                return ImportOutcome(origin, Status.FAILED, reason=f"{column or 'cell'}: {problem}")
+    return None
+
+
+def read_jsonl(raw: RawFile, mapping: ColumnMapping) -> Iterator[ReadItem]:
     """Each object of a JSONL file as an article, or a failure naming its line."""
     resolved: ColumnMapping | None = None
     for item in jsonl_records(raw):
-        if isinstance(item, ImportOutcome):
+        if isinstance(item, ImportOutcome | FileNote):
             yield item
             continue
         origin, record = item
@@ -228,6 +258,8 @@ def _published(
     try:
         moment = parse_datetime(text, time_text=time_text, default_zone=zone)
     except DateParseError as exc:
+        if find_date_span(text) is not None:  # a date, broken (+99:00, 30 Feb): not read around
+            return None, str(exc)
         found = date_in_text(text, zone, captured)  # "2 jam yang lalu", English month names
         return (found, None) if found else (None, str(exc))
     # a date column without a time ("06 Jun 2025") is a day, not midnight

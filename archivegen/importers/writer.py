@@ -9,6 +9,7 @@ changed, the file it replaces is kept under `.revisions/` beside the articles.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Callable, Mapping
@@ -20,7 +21,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from archivegen.content.frontmatter import dump_front_matter, parse_front_matter, split_front_matter
 from archivegen.content.slug import slugify
 from archivegen.errors import ArchivegenError
+from archivegen.importers.clean import clean_article, clean_fields
 from archivegen.importers.dates import format_datetime
+from archivegen.importers.html_markdown import encode_url
 from archivegen.importers.merge import TextChange, merge_fields
 from archivegen.importers.model import ImportedArticle, ImportOutcome, Status
 from archivegen.output.atomic import write_atomic
@@ -70,11 +73,13 @@ def article_key(article: ImportedArticle) -> str:
 
 
 def normalize_url(url: str) -> str:
-    """One spelling per URL: https, lower-case host, no fragment, tracking or trailing slash."""
+    """One spelling per URL: https, lower-case host, no fragment, tracking or trailing slash,
+    the path percent-encoded (a source the import had to encode is found by its raw form)."""
     parts = urlsplit(url.strip())
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k)])
     scheme = "https" if parts.scheme in ("http", "https") else parts.scheme
-    return urlunsplit((scheme, parts.netloc.lower(), parts.path.rstrip("/"), query, ""))
+    path = encode_url(parts.path.rstrip("/"))
+    return urlunsplit((scheme, parts.netloc.lower(), path, query, ""))
 
 
 def render_file(fields: Mapping[str, Any], body: str, key: str) -> str:
@@ -132,18 +137,26 @@ class ArticleWriter:
         """Write (or plan) one article file, merged into its earlier import if there is one.
 
         `fills` are fields to use where neither the article nor its earlier file has one
-        (a category read off the URL, the user's defaults).
+        (a category read off the URL, the user's defaults). What no page may carry (see
+        clean.py) is dropped first, each change a note on the outcome.
         """
+        article, notes = clean_article(article)
+        fills, fill_notes = clean_fields(fills or {})
+        outcome = self._write(article, fills)
+        notes = (*notes, *fill_notes)
+        return dataclasses.replace(outcome, notes=notes) if notes else outcome
+
+    def _write(self, article: ImportedArticle, fills: Mapping[str, Any]) -> ImportOutcome:
         key = article_key(article)
         existing = self._by_key.get(key)
         seen = key in self._this_run
         self._this_run.add(key)
         if existing is None:
-            fields = {**_present(fills or {}), **_present(article_fields(article))}
+            fields = {**_present(fills), **_present(article_fields(article))}
             target = self._new_path(article, fields.get("category"))
             text = render_file(fields, article.body, key)
             return self._commit(article.origin, target, text, key, Status.NEW)
-        return self._merge(article, existing, key, fills or {}, seen)
+        return self._merge(article, existing, key, fills, seen)
 
     def _merge(
         self,

@@ -388,12 +388,15 @@ def test_long_rows_and_lines_fail_alone(tmp_path: Path, monkeypatch: pytest.Monk
     assert status is Status.FAILED and "too long" in reason
 
 
-def test_not_utf8_csv_fails_with_a_reason(tmp_path: Path) -> None:
+def test_not_utf8_csv_is_read_in_its_detected_encoding(tmp_path: Path) -> None:
     (tmp_path / "latin.csv.gz").write_bytes(
-        _gz("judul,tanggal,isi\nCaf\xe9,2024-05-01,Isi.\n".encode("latin-1"))
+        _gz("judul,tanggal,isi,kategori\nCaf\xe9,2024-05-01,Isi.,Umum\n".encode("latin-1"))
     )
-    (outcome,) = _import(tmp_path, tmp_path / "latin.csv.gz").outcomes
-    assert outcome.status is Status.FAILED and "not UTF-8" in (outcome.reason or "")
+    report = _import(tmp_path, tmp_path / "latin.csv.gz")
+    (outcome,) = report.outcomes
+    assert outcome.status is Status.NEW
+    assert "title: Café\n" in Path(outcome.target or "").read_text("utf-8")
+    assert report.notes == [f"{tmp_path / 'latin.csv.gz'}: not UTF-8: read as cp1252 (detected)"]
 
 
 def _big_csv(path: Path, megabytes: int) -> int:
