@@ -103,6 +103,11 @@ def init(directory: Path, debug: bool) -> None:
     type=click.IntRange(min=1),
     help="Processes to render with [default: one per core].",
 )
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Publish even if more than max_shrink (site.yaml, 25%) of the articles are gone.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Say which path the build took, and why.")
 @debug_option
 @reports_errors
@@ -113,13 +118,16 @@ def build(
     future: bool,
     clean: bool,
     workers: int | None,
+    allow_shrink: bool,
     verbose: bool,
     debug: bool,
 ) -> None:
     """Build the archive: articles, listings, archives, feeds, sitemaps and search index."""
     overrides = {"output_dir": str(output.resolve())} if output else None
     config = load_config(config_path, overrides)
-    options = BuildOptions(drafts=drafts, future=future, clean=clean, workers=workers)
+    options = BuildOptions(
+        drafts=drafts, future=future, clean=clean, workers=workers, allow_shrink=allow_shrink
+    )
     progress = BarProgress()
     try:
         report = build_site(config, options, progress)

@@ -114,6 +114,7 @@ class SiteConfig:
     feed_size: int = 20
     related_count: int = 5
     max_article_bytes: int = 5_000_000
+    max_shrink: float = 0.25  # a build losing a larger share of the articles stops
     taxonomies: tuple[str, ...] = ("category", "author", "tag")
     permalinks: Permalinks = field(default_factory=Permalinks)
     markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
@@ -311,6 +312,8 @@ def _check_semantics(config: SiteConfig, path: str, lines: dict[str, int]) -> li
     for number in ("page_size", "feed_size", "max_article_bytes"):
         if getattr(config, number) < 1:
             problems.append((number, "must be at least 1"))
+    if not 0.0 <= config.max_shrink <= 1.0:
+        problems.append(("max_shrink", "must be a share between 0 and 1 (e.g. 0.25 for 25%)"))
     for name in config.taxonomies:
         if name not in TAXONOMIES:
             problems.append(("taxonomies", f"{name!r} is not one of {', '.join(TAXONOMIES)}"))

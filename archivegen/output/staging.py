@@ -31,8 +31,10 @@ from archivegen.digest import digest
 from archivegen.errors import OutputError
 from archivegen.output.atomic import write_atomic
 from archivegen.output.manifest import (
+    JOURNAL,
     MANIFEST,
     begin_commit,
+    commit_interrupted,
     end_commit,
     manifest_bytes,
     manifest_problem,
@@ -116,7 +118,10 @@ def check_output_dir(output: Path, root: Path, protected: list[Path]) -> None:
             raise OutputError(f"{output} overlaps {path}; the output must be a folder of its own")
     if output.exists() and not output.is_dir():
         raise OutputError(f"{output} is a file, not a folder")
-    problem = manifest_problem(output) if output.is_dir() and any(output.iterdir()) else None
+    # a commit killed half-way inside a mount point leaves its journal: the folder is ours
+    problem = None
+    if output.is_dir() and any(output.iterdir()) and not commit_interrupted(output):
+        problem = manifest_problem(output)
     if problem:
         raise OutputError(
             f"{output} is not empty and was not made by archivegen ({problem}); "
@@ -139,7 +144,11 @@ class StagedOutput:
             previous = read_manifest(output)
         self.incremental = previous is not None
         self.previous: dict[str, str] = previous or {}
-        folder = output.parent / f".{output.name}.staging-{os.getpid()}"
+        # a mount point (a Docker volume, a mounted web root) cannot be renamed, nor files
+        # moved into it from another file system: its staging folder lives inside it
+        self.mounted = output.is_mount()
+        where = output / ".archivegen" if self.mounted else output.parent / f".{output.name}"
+        folder = where.with_name(f"{where.name}.staging-{os.getpid()}")
         self.area = StagingArea(output, folder, self.previous)
         self.output = output
         self.hashes: dict[str, str] = {}
@@ -221,6 +230,8 @@ class StagedOutput:
         try:
             if self.incremental:
                 self._move_staged_in(removed)
+            elif self.mounted:
+                self._swap_contents()
             else:
                 self._swap_whole_folder()
         except OSError as exc:
@@ -257,6 +268,25 @@ class StagedOutput:
             os.replace(self.output, trash)
             faults.reach("commit-swap")
         os.replace(staging, self.output)
+        remove_in_background(trash)
+
+    def _swap_contents(self) -> None:
+        """The whole-folder swap inside a mount point: the old site's entries are moved
+        aside and the new one's moved in, under the journal (not atomic, but repaired)."""
+        staging = self.area.folder
+        (staging / MANIFEST).write_bytes(self._manifest_bytes())
+        trash = staging.with_name(f".archivegen.old-{os.getpid()}")
+        _check_writable([self.output])
+        begin_commit(self.output)
+        trash.mkdir()
+        for name in os.listdir(self.output):
+            if name not in (JOURNAL, staging.name, trash.name):
+                os.replace(self.output / name, trash / name)
+        faults.reach("commit-swap")
+        for name in os.listdir(staging):
+            os.replace(staging / name, self.output / name)
+        end_commit(self.output)
+        staging.rmdir()
         remove_in_background(trash)
 
     def _move_staged_in(self, removed: list[str]) -> None:
@@ -304,14 +334,16 @@ def _check_writable(folders: Collection[Path]) -> None:
 def remove_leftovers(output: Path) -> None:
     """Remove what builds of this output that are no longer running left beside it: staging
     and scratch folders, and old sites not yet deleted (the caller holds the build lock)."""
-    try:
-        entries = list(output.parent.iterdir())
-    except OSError:
-        return
-    prefixes = (f".{output.name}.staging-", f".{output.name}.old-")
-    for entry in entries:
-        if entry.name.startswith(prefixes) and entry.is_dir() and not entry.is_symlink():
-            remove_in_background(entry)
+    beside = (output.parent, (f".{output.name}.staging-", f".{output.name}.old-"))
+    inside = (output, (".archivegen.staging-", ".archivegen.old-"))  # a mount point's
+    for folder, prefixes in (beside, inside):
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(prefixes) and entry.is_dir() and not entry.is_symlink():
+                remove_in_background(entry)
 
 
 def remove_in_background(folder: Path) -> None:

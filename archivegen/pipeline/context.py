@@ -32,6 +32,7 @@ class BuildOptions:
     clean: bool = False  # ignore the build cache and the last output's hashes
     workers: int | None = None  # None: one per core
     now: datetime | None = None  # the build's clock; injected so tests can fix it
+    allow_shrink: bool = False  # publish even if the archive lost more than max_shrink
 
 
 class Progress(Protocol):

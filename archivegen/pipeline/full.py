@@ -29,7 +29,7 @@ from archivegen.pipeline.moves import follow_moves
 from archivegen.pipeline.render import RenderRun
 from archivegen.pipeline.report import Outcome, Stopwatch, build_warnings
 from archivegen.pipeline.search import start_indexing
-from archivegen.pipeline.selection import next_embargo, select_articles
+from archivegen.pipeline.selection import check_shrink, next_embargo, select_articles
 from archivegen.pipeline.state import SiteState
 from archivegen.render.fingerprint import Fingerprinter, render_salt, template_digests
 from archivegen.render.renderer import Renderer
@@ -110,6 +110,9 @@ def _published(
     lead image measured: (articles, (drafts, future articles) left out, moves, the scan)."""
     config = context.config
     articles, drafts, future = select_articles(content.articles, context.options, context.now)
+    if context.mode is BuildMode.ONCE and not context.options.allow_shrink:
+        last_count = (scan.saved if scan.saved.inputs_digest else store.state()).summary[0]
+        check_shrink(last_count, len(articles), context.config.max_shrink)
     before = store.load().articles if context.options.clean and last is None else cache.articles
     articles, moves = follow_moves(articles, before, parsed, config)  # did an edit move one?
     if moves:  # recorded in redirects.tsv, an input: stamped as this build leaves it

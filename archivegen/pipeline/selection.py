@@ -1,4 +1,5 @@
-"""Which articles a build publishes: drafts and embargoed (future) articles stay out."""
+"""Which articles a build publishes: drafts and embargoed (future) articles stay out, and
+an archive that lost many articles since the last build is not published by accident."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from archivegen.content.model import Article
+from archivegen.errors import ContentError
 from archivegen.pipeline.context import BuildOptions
 
 
@@ -22,6 +24,23 @@ def select_articles(
         else:
             chosen.append(article)
     return chosen, drafts, future
+
+
+MIN_SHRINK = 10  # fewer articles lost than this never stops a build (a small site's edits)
+
+
+def check_shrink(last: int, now: int, max_share: float) -> None:
+    """Refuse to publish `now` articles where the last build published `last`, when more
+    than `max_share` of them (and at least MIN_SHRINK) are gone: an unmounted folder, a
+    wrong content_dir or a bad sync, which would replace the archive by a fraction of it."""
+    lost = last - now
+    if lost >= MIN_SHRINK and lost > max_share * last:
+        raise ContentError(
+            f"the archive would shrink from {last:,} to {now:,} articles (-{lost / last:.0%}, "
+            f"more than max_shrink, {max_share:.0%}, in site.yaml); the last site is kept. "
+            "A folder not mounted or the wrong content_dir? If the articles are meant to "
+            "go, build with --allow-shrink"
+        )
 
 
 def next_embargo(articles: Sequence[Article], now: datetime, options: BuildOptions) -> float | None:
