@@ -147,6 +147,22 @@ def test_year_1_and_year_9999_are_refused_not_written(tmp_path: Path) -> None:
     assert_builds(root, 1)
 
 
+def test_a_placeholder_update_time_is_dropped_with_a_note(tmp_path: Path) -> None:
+    root = new_site(tmp_path)
+    data = (
+        f"title,date,content,category,updated\nUbah,{WHEN},Isi.,Nasional,9999-12-31 23:59 -07:00\n"
+    )
+    result, source = import_bytes(root, "ubah.csv", data.encode())
+    assert result.exit_code == 0, result.output
+    assert (
+        f"note: {source}:2: updated: dropped 9999-12-31T23:59:00-07:00, a placeholder date\n"
+        in result.stderr
+    )
+    (written,) = (p for p in (root / "content").rglob("*.md") if "ubah" in p.name)
+    assert "updated:" not in written.read_text("utf-8")
+    assert_builds(root, 1)
+
+
 def test_a_body_over_max_article_bytes_and_a_50_mb_line_are_refused(tmp_path: Path) -> None:
     root = new_site(tmp_path)
     body = "Kata " * 1_300_000  # 6.5 MB, over the default 5 MB of max_article_bytes
