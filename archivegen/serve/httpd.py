@@ -24,6 +24,13 @@ from archivegen.serve.live import KEEPALIVE_SECONDS, LiveHub
 from archivegen.serve.paths import Outcome, contained_file, resolve_request, target_path
 
 FALLBACK_404 = b"<!doctype html><title>Not found</title><h1>Not found</h1><body></body>"
+# Longer request targets get 414, as nginx answers past its default 8 KB header buffer: no
+# page of a site has such a URL, and the filesystem could not hold its path anyway.
+MAX_TARGET = 8192
+# The listen backlog: the stock 5 made a burst (a page's 30 parallel asset requests, a
+# link checker) drop SYNs and wait for the client's 1 s retry. The kernel caps it at
+# net.core.somaxconn (4096 by default since Linux 5.4).
+BACKLOG = 1024
 
 
 class PreviewHTTPServer(ThreadingHTTPServer):
@@ -31,11 +38,19 @@ class PreviewHTTPServer(ThreadingHTTPServer):
 
     daemon_threads = False  # so server_close() joins every request thread
     block_on_close = True
+    request_queue_size = BACKLOG
 
-    def __init__(self, address: tuple[str, int], output: Callable[[], Path], hub: LiveHub) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        output: Callable[[], Path],
+        hub: LiveHub,
+        log: Callable[[str], None],
+    ) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.output = output
         self.hub = hub
+        self.log = log  # one line per refused request worth the user's attention
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -99,6 +114,22 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the terminal shows rebuilds, not every request."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The stock error page; a too-long target (ours, or the stock 64 KB line limit)
+        is also one line in the terminal, never the target itself (it may be 60 KB)."""
+        if code == HTTPStatus.REQUEST_URI_TOO_LONG:
+            self.server.log(f"414: refused a request target longer than {MAX_TARGET} bytes")
+        super().send_error(code, message, explain)
+
+    def parse_request(self) -> bool:
+        """The stock parse, then the length limit on the target."""
+        if not super().parse_request():
+            return False
+        if len(self.path) > MAX_TARGET:
+            self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+            return False
+        return True
 
     def _respond(self, head: bool) -> None:
         path = target_path(self.path)

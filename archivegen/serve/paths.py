@@ -73,7 +73,11 @@ def resolve_request(root: Path, raw_path: str) -> Resolved:
         return NOT_FOUND  # hidden files (the manifest, staging leftovers) are not the site's
     root = root.resolve()
     candidate = root.joinpath(*segments)
-    if candidate.is_dir():
+    try:
+        is_dir = candidate.is_dir()
+    except OSError:  # a segment or path too long for the filesystem (ENAMETOOLONG)
+        return NOT_FOUND
+    if is_dir:
         if not target_path(raw_path).endswith("/"):
             # built from the segments, never from the raw target: `//host/x` must not redirect away
             location = "/" + "".join(quote(segment) + "/" for segment in segments)

@@ -220,7 +220,7 @@ def is_loopback(host: str) -> bool:
 
 def _listen(host: str, port: int, preview: Preview) -> PreviewHTTPServer:
     try:
-        return PreviewHTTPServer((host, port), preview.output, preview.hub)
+        return PreviewHTTPServer((host, port), preview.output, preview.hub, preview.reporter.warn)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ServeError(

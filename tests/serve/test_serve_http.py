@@ -6,6 +6,7 @@ import json
 import os
 import re
 import socket
+import subprocess
 import time
 from pathlib import Path
 from urllib.error import HTTPError
@@ -264,3 +265,46 @@ def test_a_broken_site_at_start_is_served_with_its_errors(site_file: Path) -> No
         status, _, html = get(preview.url + "tidak-ada/")
         assert status == 404 and SCRIPT_URL in html  # the tab can still show the error
         assert preview.hub.state.errors[0].path == "content/dunia/seed.md"
+
+
+@pytest.mark.parametrize(
+    ("target", "status"),
+    [
+        ("/" + "a" * 60_000 + "/", 414),  # one long segment
+        ("/a" * 30_000, 414),  # 60 KB of short segments
+        ("/" + "a" * 300 + "/", 404),  # short enough to ask, too long for a file name
+        ("/a" * 2_500, 404),  # 5 KB: longer than PATH_MAX (4096), shorter than the limit
+    ],
+)
+def test_too_long_targets_are_answered_not_dropped(
+    running: Running, capfd: pytest.CaptureFixture[str], target: str, status: int
+) -> None:
+    assert raw_get(running, target)[0] == status
+    assert raw_get(running, SEED_URL)[0] == 200  # the server is still serving
+    expected = ["414: refused a request target longer than 8192 bytes"] if status == 414 else []
+    assert running.recorder.warnings == expected
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_burst_of_connections_is_answered_without_syn_retries(running: Running) -> None:
+    port = running.preview.http.server_address[1]
+    # the kernel's backlog of the listening socket, as `ss` shows it (Send-Q)
+    listing = subprocess.run(
+        ["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=True
+    )
+    assert int(listing.stdout.split()[2]) == 1024
+    connections = [socket.socket() for _ in range(200)]
+    try:
+        for connection in connections:  # all queued before the server accepts any
+            connection.setblocking(False)
+            connection.connect_ex(("127.0.0.1", port))
+        statuses = []
+        for connection in connections:
+            connection.setblocking(True)
+            connection.settimeout(20)
+            connection.sendall(f"HEAD {SEED_URL} HTTP/1.0\r\n\r\n".encode())
+            statuses.append(int(connection.recv(4096).split()[1]))
+    finally:
+        for connection in connections:
+            connection.close()
+    assert statuses == [200] * 200
