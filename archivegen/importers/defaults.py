@@ -121,7 +121,11 @@ def _scalar(raw: str, pair: str) -> Any:
     try:
         return yaml.safe_load(raw) if raw else ""
     except yaml.YAMLError:
-        raise ImportError_(f"{pair!r}: the value is not valid YAML", field="set") from None
+        raise ImportError_(f"{pair[:80]!r}: the value is not valid YAML", field="set") from None
+    except ValueError:  # a number past Python's 4,300 digits
+        name = pair.partition("=")[0].strip()
+        message = f"{name}: a number too long to read; quote it to give it as text"
+        raise ImportError_(message, field="set") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,6 +109,12 @@ def load_mapping(path: Path) -> ColumnMapping:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ImportError_(f"cannot read the mapping: {exc}", path=path) from None
+    except UnicodeDecodeError:
+        raise ImportError_("cannot read the mapping: not UTF-8 text", path=path) from None
+    except ValueError:  # a number past Python's 4,300 digits
+        raise ImportError_(
+            "cannot read the mapping: a number too long to read", path=path
+        ) from None
     if not isinstance(data, dict):
         raise ImportError_("a mapping file holds `field: column` lines", path=path)
     return ColumnMapping.from_dict(data, where=str(path))

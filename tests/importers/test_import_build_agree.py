@@ -220,3 +220,21 @@ def test_init_where_no_folder_can_be_made_is_an_error_naming_it(tmp_path: Path) 
     result = run("init", "/proc/xyz")
     assert result.exit_code == 1
     assert result.stderr == "error: /proc/xyz: cannot create the site: No such file or directory\n"
+
+
+def test_a_latin1_mapping_file_and_a_5000_digit_set_value_are_errors(tmp_path: Path) -> None:
+    root = new_site(tmp_path)
+    source = root.parent / "ekspor.csv"
+    source.write_text(HEADER + row(1), "utf-8")
+    mapping = root.parent / "peta.yaml"
+    mapping.write_bytes("title: judul\xe9\n".encode("latin-1"))
+    config = ("--config", root / "site.yaml")
+    result = run("import", source, "--mapping", mapping, *config)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {mapping}: cannot read the mapping: not UTF-8 text\n"
+    result = run("import", source, "--set", "category=" + "9" * 5000, *config)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: set: category: a number too long to read; quote it to give it as text\n"
+    )
+    assert titles(root) == set()
