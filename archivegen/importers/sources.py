@@ -414,8 +414,9 @@ def check_not_binary(raw: RawFile) -> None:
 
 
 def looks_binary(head: bytes) -> bool:
-    """True for bytes with a NUL and many control bytes: an image or a database, not text."""
-    if b"\x00" not in head:
+    """True for bytes with a NUL and many control bytes: an image or a database, not text
+    (UTF-16 and UTF-32, which spreadsheet programs write as "Unicode text", start with a BOM)."""
+    if b"\x00" not in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > _BINARY_SHARE * len(head)

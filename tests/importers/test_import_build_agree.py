@@ -68,6 +68,16 @@ def test_a_latin1_row_in_an_ascii_csv_is_read_in_the_detected_encoding(tmp_path:
     assert_builds(root, 3)
 
 
+def test_a_utf16_export_with_its_bom_is_read_as_utf16(tmp_path: Path) -> None:
+    root = new_site(tmp_path)
+    text = "title\tdate\tcontent\tcategory\n" + f"Café “Ünïcode”\t{WHEN}\tIsi.\tNasional\n"
+    result, source = import_bytes(root, "unicode.tsv", text.encode("utf-16"))  # BOM first
+    assert result.exit_code == 0, result.output
+    assert f"note: {source}: not UTF-8: read as utf_16 (detected)" in result.stderr
+    assert titles(root) == {"Café “Ünïcode”"}
+    assert_builds(root, 1)
+
+
 def test_a_bad_byte_after_400_utf8_lines_refuses_that_line_alone(tmp_path: Path) -> None:
     root = new_site(tmp_path)
     data = b"".join(record(n) for n in range(1, 401))
