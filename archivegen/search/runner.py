@@ -14,8 +14,10 @@ arguments given here shape the index.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import shutil
 import subprocess
 from functools import lru_cache
 from importlib import import_module, metadata
@@ -24,6 +26,7 @@ from pathlib import Path
 from archivegen.errors import SearchError
 
 BINARY_VARIABLE = "PAGEFIND_BINARY_PATH"  # as Pagefind's own Python API: use this binary
+FULL_DISK_BYTES = 1_000_000  # less free than this after a failed run: the disk was why
 INSTALL_HINT = "install it with `pip install 'pagefind[bin]'` or set `search: false` in site.yaml"
 
 
@@ -104,11 +107,26 @@ def run_pagefind(site: Path, bundle: Path, language: str) -> int:
             field="search",
         ) from None
     if done.returncode != 0:
+        _check_disk(bundle)
         message = _message(done.stderr) or _message(done.stdout) or "no message"
         raise SearchError(
             f"Pagefind failed (exit status {done.returncode}): {message}", field="search"
         )
-    return _page_count(bundle)
+    try:
+        return _page_count(bundle)
+    except SearchError:
+        _check_disk(bundle)  # Pagefind does not always say it could not write
+        raise
+
+
+def _check_disk(bundle: Path) -> None:
+    """Raise the full disk as itself, when that is why Pagefind's bundle is missing or cut."""
+    try:
+        free = shutil.disk_usage(bundle.parent).free
+    except OSError:
+        return
+    if free < FULL_DISK_BYTES:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(bundle))
 
 
 def _page_count(bundle: Path) -> int:
