@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import errno
 import functools
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -46,11 +49,27 @@ def reports_errors(func: F) -> F:
                 raise
             print_error(exc)
             sys.exit(1)
+        except OSError as exc:  # the disk, not the input: full, read-only, gone
+            if kwargs.get("debug"):
+                raise
+            print_error(ArchivegenError(os_error_message(exc)))
+            sys.exit(1)
         except KeyboardInterrupt:
             say("interrupted")
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
+
+
+def os_error_message(exc: OSError) -> str:
+    """What the system refused, on which path, in words (a full disk says how full)."""
+    where = exc.filename or "a file"
+    if exc.errno == errno.ENOSPC:
+        free = ""
+        with contextlib.suppress(OSError, TypeError):
+            free = f" ({shutil.disk_usage(Path(where).parent).free / 1e6:.1f} MB free there)"
+        return f"disk full while writing {where}{free}; the last good site is unchanged"
+    return f"{where}: {exc.strerror or exc}"
 
 
 debug_option = click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
