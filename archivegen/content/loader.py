@@ -63,13 +63,21 @@ def scan_article_files(content_dir: Path) -> list[tuple[str, FileStamp]]:
     Text, not Path: a build stats every file to find the few that changed, and making and
     sorting 10,000 Path objects costs more than the walk itself.
     """
+    if not content_dir.is_dir():
+        raise ContentError(
+            f"the content folder {content_dir} is missing (content_dir in site.yaml; "
+            "a disk not mounted?): nothing to build"
+        )
     found: list[tuple[str, FileStamp]] = []
     stack = [str(content_dir)]
     while stack:
+        folder = stack.pop()
         try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
-            continue
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue  # removed while the build walked the folders
+        except OSError as exc:  # its articles would silently vanish from the site
+            raise ContentError(f"the folder cannot be read: {exc.strerror}", path=folder) from None
         for entry in entries:
             if entry.name.startswith("."):
                 continue
