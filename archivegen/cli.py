@@ -324,16 +324,28 @@ def _import_config(path: Path | None) -> SiteConfig | None:
 @click.option(
     "--force", is_flag=True, help="Allow deleting more than the target's max_deletes share."
 )
+@click.option(
+    "--adopt",
+    is_flag=True,
+    help="Replace files at the target that archivegen did not write but the site also has "
+    "(they are listed, and count as archivegen's from then on).",
+)
 @debug_option
 @reports_errors
 def deploy(
-    target: str | None, config_path: Path, dry_run: bool, yes: bool, force: bool, debug: bool
+    target: str | None,
+    config_path: Path,
+    dry_run: bool,
+    yes: bool,
+    force: bool,
+    adopt: bool,
+    debug: bool,
 ) -> None:
     """Publish the built site to TARGET (a `deploy:` entry of site.yaml), sending only changes."""
     from archivegen.deploy import DeployOptions, deploy_site
 
     config = load_config(config_path)
-    options = DeployOptions(target, dry_run, yes, force, config_file=config_path)
+    options = DeployOptions(target, dry_run, yes, force, adopt, config_file=config_path)
     print_deploy_report(deploy_site(config, options, confirm_deletions))
 
 

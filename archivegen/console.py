@@ -227,12 +227,15 @@ def print_deploy_report(report: DeployReport) -> None:
         f"{plan.unchanged} unchanged, {_size(plan.upload_bytes)} "
         + ("sent" if report.done else "to send")
     )
+    if plan.adopted:
+        counts = f"{len(plan.adopted)} adopted, " + counts
     foreign = f"; {plan.foreign} file(s) there are not ours and stay" if plan.foreign else ""
     if not report.done and plan.is_empty:
         say(f"{report.target}: up to date ({report.destination}; {plan.unchanged} files){foreign}")
     elif not report.done:
         say(f"Dry run for {report.target} ({report.kind}, {report.destination}): {counts}{foreign}")
-        for mark, paths in (("+", plan.new), ("~", plan.changed), ("-", plan.deleted)):
+        marks = (("+", plan.new), ("~", plan.changed), ("!", plan.adopted), ("-", plan.deleted))
+        for mark, paths in marks:
             _print_paths(mark, paths)
         say("Nothing was changed (dry run).")
     else:
@@ -240,6 +243,9 @@ def print_deploy_report(report: DeployReport) -> None:
             f"Deployed to {report.target} ({report.kind}, {report.destination}): "
             f"{counts}{foreign} in {report.seconds:.2f} s"
         )
+        if plan.adopted:
+            say("Replaced files archivegen had not written (now its own):")
+            _print_paths("!", plan.adopted)
 
 
 def confirm_deletions(plan: DeployPlan, destination: str) -> bool:

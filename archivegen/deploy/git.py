@@ -37,6 +37,8 @@ _NO_SHA = "0" * 40
 class GitRemote:
     """A branch of a git remote, written through a bare cache repository."""
 
+    journaled = False  # one atomic push: a killed deploy changed nothing remote
+
     def __init__(self, target: GitTarget, config: SiteConfig, scratch: Path) -> None:
         self.target = target
         self.url = _remote_url(target.remote, config.root)

@@ -2,13 +2,18 @@
 
 Ownership is the rule that keeps a deploy from destroying what it did not make: a file is
 deleted only when our own remote manifest lists it, the target still has it, and the site
-no longer does. Files the target holds that we never deployed are counted and left alone.
+no longer does. Files the target holds that we never deployed are counted and left alone;
+one at a path the site also has (a hand-made `robots.txt`) is replaced only when the user
+says so (`--adopt`), and is then listed. A symlink is never ours (we write none): one at a
+site path is such a foreign file, and one where the site needs a folder is refused, since
+writing through it would write outside the target.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from archivegen.deploy.remote import LocalFile, RemoteState
 from archivegen.errors import DeployError
@@ -23,6 +28,7 @@ class DeployPlan:
     deleted: tuple[str, ...] = ()
     unchanged: int = 0
     foreign: int = 0  # files at the target that are not ours: never touched
+    adopted: tuple[str, ...] = ()  # files not ours at the site's paths: replaced with --adopt
     upload_bytes: int = 0
     owned_before: int = 0  # files of ours the target held (the base of the deletion share)
     manifest: Mapping[str, str] = field(default_factory=dict)  # the remote manifest afterwards
@@ -30,13 +36,13 @@ class DeployPlan:
 
     @property
     def uploads(self) -> tuple[str, ...]:
-        """New and changed files, in path order."""
-        return tuple(sorted(self.new + self.changed))
+        """New, changed and adopted files, in path order."""
+        return tuple(sorted(self.new + self.changed + self.adopted))
 
     @property
     def is_empty(self) -> bool:
         """True when the target already holds exactly the site."""
-        return not (self.new or self.changed or self.deleted or self.manifest_changed)
+        return not (self.uploads or self.deleted or self.manifest_changed)
 
     @property
     def delete_share(self) -> float:
@@ -44,22 +50,30 @@ class DeployPlan:
         return len(self.deleted) / self.owned_before if self.owned_before else 0.0
 
 
+# the hash a journal records for a file being sent: matches no file, so a rerun sends it again
+PENDING = "pending"
+
+
 def plan_deploy(local: Mapping[str, LocalFile], remote: RemoteState) -> DeployPlan:
     """Compare the site's hashes with the target's: upload what differs, delete what we left."""
     present = remote.present
-    new, changed, unchanged = [], [], 0
+    owned = {p: h for p, h in remote.owned.items() if p not in remote.links}
+    new, changed, adopted, unchanged = [], [], [], 0
     for path, file in local.items():
         # a target that cannot be listed is trusted to hold what our manifest says
-        exists = path in present if present is not None else path in remote.owned
+        exists = path in present if present is not None else path in owned
         if not exists:
             new.append(path)
-        elif remote.owned.get(path) == file.hash:
+        elif path not in owned:
+            adopted.append(path)  # someone else's file (or symlink) where ours goes
+        elif owned[path] == file.hash:
             unchanged += 1
         else:
-            changed.append(path)  # ours with another hash, or someone else's file we replace
-    ours_there = [p for p in remote.owned if present is None or p in present]
+            changed.append(path)  # ours, with another hash (or half sent: PENDING)
+    ours_there = [p for p in owned if present is None or p in present]
     deleted = sorted(p for p in ours_there if p not in local)
-    foreign = len(present - set(remote.owned) - set(local)) if present is not None else 0
+    refuse_links_above([*local, *deleted], remote.links)
+    foreign = len(present - set(owned) - set(local)) if present is not None else 0
     manifest = {path: file.hash for path, file in local.items()}
     return DeployPlan(
         new=tuple(sorted(new)),
@@ -67,10 +81,44 @@ def plan_deploy(local: Mapping[str, LocalFile], remote: RemoteState) -> DeployPl
         deleted=tuple(deleted),
         unchanged=unchanged,
         foreign=foreign,
-        upload_bytes=sum(local[p].size for p in new + changed),
+        adopted=tuple(sorted(adopted)),
+        upload_bytes=sum(local[p].size for p in new + changed + adopted),
         owned_before=len(ours_there),
         manifest=manifest,
         manifest_changed=manifest != dict(remote.owned),
+    )
+
+
+def refuse_links_above(paths: list[str], links: frozenset[str]) -> None:
+    """Refuse when a folder the deploy writes or deletes in is a symlink at the target."""
+    if not links:
+        return
+    for path in paths:
+        for parent in reversed(PurePosixPath(path).parents[:-1]):  # outermost first
+            if str(parent) in links:
+                raise DeployError(
+                    f"{parent} at the target is a symlink, and the site has files under it "
+                    f"({path}); a deploy never writes through symlinks (it would write outside "
+                    "the target): replace it with a real folder, or remove it"
+                )
+
+
+def journal(plan: DeployPlan, owned: Mapping[str, str]) -> dict[str, str]:
+    """The manifest written before anything is sent: what we own now, plus every upload as
+    PENDING. A deploy killed midway leaves it in force, so the next one knows the files it
+    sent are ours (to send again, or to delete when the site no longer has them)."""
+    return {**owned, **dict.fromkeys(plan.uploads, PENDING)}
+
+
+def check_takeover(plan: DeployPlan, adopt: bool, destination: str) -> None:
+    """Refuse to replace files we did not write, unless the user said --adopt."""
+    if adopt or not plan.adopted:
+        return
+    shown = ", ".join(plan.adopted[:10]) + (" ..." if len(plan.adopted) > 10 else "")
+    raise DeployError(
+        f"{len(plan.adopted)} file(s) at {destination} were not written by archivegen but the "
+        f"site has files of the same name: {shown}; nothing was changed. Move them away, or "
+        "rerun with --adopt to replace them with the site's (they then count as archivegen's)"
     )
 
 

@@ -35,10 +35,12 @@ class RemoteState:
 
     `owned`: the files our last finished deploy left there (path -> content hash).
     `present`: every file found there, ours or not; None when the target cannot be listed.
+    `links`: the symlinks among them (to a file or to a folder), never ours.
     """
 
     owned: Mapping[str, str] = field(default_factory=dict)
     present: frozenset[str] | None = None
+    links: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,10 @@ class LocalFile:
 
 
 class Remote(Protocol):
-    """A deploy destination. `commit` is called last, once uploads and deletes succeeded."""
+    """A deploy destination. `commit` is called last, once uploads and deletes succeeded
+    (and, when `journaled`, first too, with the journal: see `plan.journal`)."""
+
+    journaled: bool  # False where a deploy is one atomic step (a git push)
 
     @property
     def extra_files(self) -> Mapping[str, bytes]:

@@ -31,6 +31,7 @@ from archivegen.deploy.remote import (
 )
 from archivegen.deploy.targets import RsyncTarget
 from archivegen.errors import DeployError
+from archivegen.faults import reach
 
 _REMOTE = re.compile(r"^(?:[^@/:]+@)?[^@/:]+:(?P<path>.*)$")
 _MISSING = "No such file or directory"
@@ -40,6 +41,7 @@ class RsyncRemote:
     """A folder reached by rsync."""
 
     extra_files: Mapping[str, bytes] = {}
+    journaled = True
 
     def __init__(self, target: RsyncTarget, config: SiteConfig, scratch: Path) -> None:
         self.target = target
@@ -62,13 +64,14 @@ class RsyncRemote:
     def state(self) -> RemoteState:
         """List the target; fetch our manifest when it is there."""
         listing = self._run(["--list-only", "-r", self.dest], missing_ok=True)
-        entries = _parse_listing(listing)
+        entries, links = _parse_listing(listing)
         self.files = {p for p in entries if not _is_private(p)}
         data = None
         if REMOTE_MANIFEST in entries:
             self._run([self.dest + REMOTE_MANIFEST, str(self.scratch / "fetched.json")])
             data = (self.scratch / "fetched.json").read_bytes()
-        return RemoteState(decode_manifest(data, self.dest), frozenset(self.files))
+        ours = frozenset(self.files)
+        return RemoteState(decode_manifest(data, self.dest), ours, links & ours)
 
     def upload(self, paths: Sequence[str], site: LocalSite) -> None:
         """Send the files by name; rsync reads them from the built site."""
@@ -88,6 +91,7 @@ class RsyncRemote:
         if not paths:
             return
         self._delete_missing(paths)
+        reach("deploy-delete")
         for level in _emptied_folders(self.files, paths):
             self._delete_missing(level)
 
@@ -169,9 +173,10 @@ def _ssh_options(target: RsyncTarget, root: Path) -> list[str]:
     return ["-e", shlex.join(ssh)]
 
 
-def _parse_listing(listing: str) -> set[str]:
-    """Non-folder entries of `rsync --list-only -r` (perms, size, date, time, name)."""
-    found = set()
+def _parse_listing(listing: str) -> tuple[set[str], frozenset[str]]:
+    """Non-folder entries of `rsync --list-only -r` (perms, size, date, time, name), and the
+    symlinks among them (rsync lists a link to a folder as a link, and never descends it)."""
+    found, links = set(), set()
     for line in listing.splitlines():
         fields = line.split(None, 4)
         if len(fields) < 5 or fields[0].startswith("d"):
@@ -179,8 +184,9 @@ def _parse_listing(listing: str) -> set[str]:
         name = fields[4]
         if fields[0].startswith("l"):
             name = name.split(" -> ", 1)[0]
+            links.add(name)
         found.add(name)
-    return found
+    return found, frozenset(links)
 
 
 def _is_private(relative: str) -> bool:

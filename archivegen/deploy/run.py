@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archivegen.config import CONFIG_FILE, SiteConfig
-from archivegen.deploy.plan import DeployPlan, check_deletions, plan_deploy
+from archivegen.deploy.plan import (
+    DeployPlan,
+    check_deletions,
+    check_takeover,
+    journal,
+    plan_deploy,
+)
 from archivegen.deploy.remote import Remote, open_local_site
 from archivegen.deploy.targets import (
     DirTarget,
@@ -25,6 +31,7 @@ from archivegen.deploy.targets import (
     select_target,
 )
 from archivegen.errors import DeployError
+from archivegen.faults import reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +42,7 @@ class DeployOptions:
     dry_run: bool = False
     yes: bool = False  # delete without asking
     force: bool = False  # allow more deletions than the target's max_deletes
+    adopt: bool = False  # replace files at the site's paths that archivegen did not write
     config_file: Path = Path(CONFIG_FILE)  # for error messages and line numbers
 
 
@@ -60,7 +68,8 @@ def deploy_site(config: SiteConfig, options: DeployOptions, confirm: Confirm) ->
     target = select_target(targets, options.target, options.config_file)
     with open_local_site(config.output_path) as site, open_remote(target, config) as remote:
         site.add_extras(remote.extra_files)
-        plan = plan_deploy(site.files, remote.state())
+        state = remote.state()
+        plan = plan_deploy(site.files, state)
         destination = remote.describe()
 
         def report(done: bool) -> DeployReport:
@@ -69,11 +78,17 @@ def deploy_site(config: SiteConfig, options: DeployOptions, confirm: Confirm) ->
 
         if options.dry_run or plan.is_empty:
             return report(done=False)
+        check_takeover(plan, options.adopt, destination)
         check_deletions(plan, target.max_deletes, options.force)
         if plan.deleted and not options.yes and not confirm(plan, destination):
             raise DeployError("cancelled: nothing was changed (pass --yes to delete unasked)")
+        if remote.journaled:
+            remote.commit(journal(plan, state.owned))
+            reach("deploy-journaled")
         remote.upload(plan.uploads, site)
+        reach("deploy-uploaded")
         remote.delete(plan.deleted)
+        reach("deploy-deleted")
         remote.commit(plan.manifest)
         return report(done=True)
 

@@ -90,6 +90,7 @@ class S3Remote:
     """A bucket, or a prefix (folder) of one."""
 
     extra_files: Mapping[str, bytes] = {}
+    journaled = True  # one PUT per file: a killed deploy leaves some sent
 
     def __init__(self, target: S3Target, client: S3Client) -> None:
         self.target = target

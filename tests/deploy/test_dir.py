@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from deploykit import DeployKit, assert_only_planned_files_replaced, assert_plan, inodes
 
-from archivegen.deploy.dir import DirRemote
 from archivegen.errors import DeployError
+from archivegen.render.theme import BUNDLED_THEMES
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -68,45 +68,14 @@ def test_foreign_files_are_never_deleted(kit: DeployKit, tmp_path: Path) -> None
     www = tmp_path / "www"
     (www / "docs").mkdir(parents=True)
     (www / "docs" / "keep.txt").write_text("not archivegen's")
-    (www / "index.html").write_text("an old home page")  # same name as ours: replaced
     kit.set_targets({"name": "www", "kind": "dir", "path": str(www)})
     first = kit.build()
     report = kit.deploy()
-    assert report.plan.foreign == 1
-    assert report.plan.changed == ("index.html",)
+    assert report.plan.foreign == 1 and report.plan.adopted == ()
     changes = kit.change_one_article(first)
     report = kit.deploy()
     assert report.plan.deleted == changes.deleted
     assert (www / "docs" / "keep.txt").read_text() == "not archivegen's"
-
-
-def test_interrupted_deploy_finishes_on_rerun(
-    kit: DeployKit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    www = tmp_path / "www"
-    kit.set_targets({"name": "www", "kind": "dir", "path": str(www)})
-    first = kit.build()
-    kit.deploy()
-    changes = kit.change_one_article(first)
-
-    def interrupted(self: DirRemote, manifest: object) -> None:
-        raise KeyboardInterrupt  # files sent and deleted, manifest not yet written
-
-    with monkeypatch.context() as patch:
-        patch.setattr(DirRemote, "commit", interrupted)
-        with pytest.raises(KeyboardInterrupt):
-            kit.deploy()
-    assert json.loads((www / ".archivegen-deploy.json").read_text())["files"] == first
-    rerun = kit.deploy()
-    assert rerun.done
-    assert rerun.plan.changed == changes.changed  # the old manifest still in force: sent again
-    assert rerun.plan.deleted == ()  # already gone
-    after = kit.build()
-    assert json.loads((www / ".archivegen-deploy.json").read_text())["files"] == after
-    assert {p: (www / p).read_bytes() for p in after} == {
-        p: (kit.output / p).read_bytes() for p in after
-    }
-    assert all(not (www / p).exists() for p in changes.deleted)
 
 
 def test_too_many_deletions_are_refused_unless_forced(kit: DeployKit, tmp_path: Path) -> None:
@@ -147,6 +116,14 @@ def test_unsafe_targets_and_unbuilt_sites_are_refused(kit: DeployKit) -> None:
     kit.build()
     with pytest.raises(DeployError, match="overlaps"):
         kit.deploy()
+    # the folders a build reads: a target there is copied back into every build
+    (kit.root / "static").mkdir()
+    theme = BUNDLED_THEMES / "default" / "static" / "www"
+    for inside in ("static/www", "content/www", ".archivegen/www", "templates/www", str(theme)):
+        kit.set_targets({"name": "www", "kind": "dir", "path": inside})
+        with pytest.raises(DeployError, match=r"overlaps .*deploy into a folder of its own"):
+            kit.deploy()
+        assert not (kit.root / inside).exists()
     kit.set_targets({"name": "www", "kind": "dir", "path": "."})
     with pytest.raises(DeployError, match="holds the site folder"):
         kit.deploy()

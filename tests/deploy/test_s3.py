@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import http.server
+import json
 import threading
 import time
 import urllib.parse
@@ -129,10 +130,14 @@ def test_interrupted_upload_finishes_on_rerun(
         with pytest.raises(KeyboardInterrupt):
             kit.deploy()
     client = s3_server.client()
-    assert PREFIX + ".archivegen-deploy.json" not in stamps(client, bucket)
+    # the journal written before the first PUT: every file ours, none with its hash yet
+    journal = client.get_object(Bucket=bucket, Key=PREFIX + ".archivegen-deploy.json")
+    recorded = json.loads(journal["Body"].read())["files"]
+    assert set(recorded) == set(files)
+    assert {h.partition(":")[0] for h in recorded.values()} == {"pending"}
     rerun = kit.deploy()
-    assert rerun.done
-    assert set(rerun.plan.changed) == set(sent)  # there, but not recorded: sent again
+    assert rerun.done and rerun.plan.adopted == ()
+    assert set(rerun.plan.changed) == set(sent)  # there, known ours, hash unknown: sent again
     assert len(rerun.plan.new) == len(files) - len(sent)
     assert set(stamps(client, bucket)) == {PREFIX + p for p in [*files, ".archivegen-deploy.json"]}
 

@@ -11,7 +11,7 @@ from deploykit import DeployKit
 
 from archivegen.cli import main
 from archivegen.config import load_config
-from archivegen.deploy.plan import DeployPlan, check_deletions, plan_deploy
+from archivegen.deploy.plan import PENDING, DeployPlan, check_deletions, journal, plan_deploy
 from archivegen.deploy.remote import LocalFile, RemoteState
 from archivegen.deploy.targets import (
     DirTarget,
@@ -125,11 +125,37 @@ def test_plan_compares_hashes_and_owns_only_its_files() -> None:
     )
     plan = plan_deploy(local, remote)
     assert plan.new == ()
-    assert plan.changed == ("b.html", "c.html")  # c: someone else's file we now replace
+    assert plan.changed == ("b.html",)
+    assert plan.adopted == ("c.html",)  # someone else's file: replaced only with --adopt
     assert plan.deleted == ("gone.html",)  # lost.html is no longer there; theirs.html not ours
     assert (plan.unchanged, plan.foreign, plan.upload_bytes) == (1, 1, 20)
     assert plan.manifest == {"a.html": "1", "b.html": "2", "c.html": "3"}
     assert plan.delete_share == pytest.approx(1 / 3)
+
+
+def test_journal_marks_every_upload_pending_and_keeps_what_we_own() -> None:
+    local = files(a="1", b="2", c="3")
+    owned = {"a.html": "1", "b.html": "old", "gone.html": "9"}
+    plan = plan_deploy(local, RemoteState(owned, frozenset({"a.html", "b.html", "gone.html"})))
+    entry = journal(plan, owned)
+    assert entry == {"a.html": "1", "b.html": PENDING, "c.html": PENDING, "gone.html": "9"}
+    # killed right after it: the next plan sends b and c again and still deletes gone
+    halfway = RemoteState(entry, frozenset({"a.html", "b.html", "c.html", "gone.html"}))
+    again = plan_deploy(local, halfway)
+    assert (again.changed, again.adopted, again.deleted) == (
+        ("b.html", "c.html"),
+        (),
+        ("gone.html",),
+    )
+
+
+def test_symlinks_are_never_ours_nor_written_through() -> None:
+    local = files(a="1", kategori_x="2")
+    owned = {"a.html": "1"}
+    plan = plan_deploy(local, RemoteState(owned, frozenset({"a.html"}), frozenset({"a.html"})))
+    assert plan.adopted == ("a.html",) and plan.unchanged == 0  # a link where our file was
+    with pytest.raises(DeployError, match=r"^kategori at the target is a symlink"):
+        plan_deploy(local, RemoteState({}, frozenset({"kategori"}), frozenset({"kategori"})))
 
 
 def test_plan_for_an_unlisted_target_trusts_the_manifest() -> None:
@@ -174,3 +200,27 @@ def test_cli_dry_run_and_unconfirmed_deletions(
     assert result.exit_code == 0 and re.search(r"[1-9][0-9]* deleted", result.output)
     result = runner.invoke(main, ["deploy", "nope"])
     assert result.exit_code == 1 and "no target named 'nope'" in result.output
+
+
+def test_cli_adopt_lists_the_files_it_takes_over(
+    kit: DeployKit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "robots.txt").write_text("User-agent: *\n")
+    kit.set_targets({"name": "www", "kind": "dir", "path": str(www)})
+    first = kit.build()
+    monkeypatch.chdir(kit.root)
+    runner = CliRunner()
+    result = runner.invoke(main, ["deploy", "--yes"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"1 file(s) at {www} were not written by archivegen" in result.output
+    assert "rerun with --adopt" in result.output
+    assert (www / "robots.txt").read_text() == "User-agent: *\n"
+    result = runner.invoke(main, ["deploy", "--yes", "--adopt"])
+    assert result.exit_code == 0, result.output
+    assert f"Deployed to www (dir, {www}): 1 adopted, {len(first) - 1} new" in result.output
+    assert "Replaced files archivegen had not written (now its own):\n  ! robots.txt\n" in (
+        result.output
+    )
+    assert (www / "robots.txt").read_bytes() == (kit.output / "robots.txt").read_bytes()
