@@ -33,7 +33,7 @@ NEWS_LIMIT = 1_000  # URLs per news sitemap, as Google News allows
 
 
 def feed_pages(entries: Sequence[Entry], categories: Grouping, config: SiteConfig) -> list[Page]:
-    """The site's Atom feed and one per category."""
+    """The site's Atom feed and one per category (whose pages are built)."""
     size = config.feed_size
     pages: list[Page] = [
         FeedPage(
@@ -45,6 +45,8 @@ def feed_pages(entries: Sequence[Entry], categories: Grouping, config: SiteConfi
         )
     ]
     for term in sorted(categories.terms.values(), key=lambda t: t.slug):
+        if not term.url:
+            continue
         members = categories.members[term.slug][:size]
         pages.append(
             FeedPage(

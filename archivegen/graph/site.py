@@ -47,7 +47,7 @@ def build_site_graph(articles: Sequence[Article], config: SiteConfig) -> SiteGra
     urls = assign_article_urls(ordered, config, warnings)
     groupings = {
         kind: group_by_term(kind, ordered, pattern)
-        for kind, pattern in taxonomy_patterns(config.permalinks).items()
+        for kind, pattern in taxonomy_patterns(config.permalinks, config.taxonomies).items()
     }
     entries = [make_entry(a, url, groupings) for a, url in zip(ordered, urls, strict=True)]
     shards = search_shards(ordered)
@@ -74,9 +74,11 @@ def build_site_graph(articles: Sequence[Article], config: SiteConfig) -> SiteGra
 
 
 def make_site_info(config: SiteConfig, categories: Grouping) -> SiteInfo:
-    """Site-wide values every template receives; the navigation is the biggest categories."""
+    """Site-wide values every template receives; the navigation is the biggest categories
+    (none when the category pages are not built)."""
     links = config.permalinks
-    nav = sorted(categories.terms.values(), key=lambda t: (-t.count, t.name))[:NAV_SIZE]
+    built = [t for t in categories.terms.values() if t.url]
+    nav = sorted(built, key=lambda t: (-t.count, t.name))[:NAV_SIZE]
     return SiteInfo(
         title=config.title,
         description=config.description,
@@ -84,9 +86,10 @@ def make_site_info(config: SiteConfig, categories: Grouping) -> SiteInfo:
         language=config.language,
         nav=tuple(Link(t.name, t.url) for t in nav),
         home_url="/",
-        categories_url=links.categories,
-        authors_url=links.authors,
-        tags_url=links.tags,
+        # "" for a taxonomy whose pages are not built: the templates then link none of them
+        categories_url=links.categories if "category" in config.taxonomies else "",
+        authors_url=links.authors if "author" in config.taxonomies else "",
+        tags_url=links.tags if "tag" in config.taxonomies else "",
         archive_url=links.archive,
         search_url=links.search,
         feed_url="/feed.xml",

@@ -58,11 +58,12 @@ def _names(kind: str) -> Callable[[Article], Sequence[str]]:
     return lambda a: a.tags
 
 
-def group_by_term(kind: str, articles: Sequence[Article], pattern: str) -> Grouping:
+def group_by_term(kind: str, articles: Sequence[Article], pattern: str | None) -> Grouping:
     """Group articles (sorted newest first) by the slug of a taxonomy's names.
 
     Names that differ only in case or punctuation share one slug and so one page; its
-    display name is the spelling most articles use.
+    display name is the spelling most articles use. `pattern` None: the taxonomy has no
+    pages (left out of `taxonomies`), so its terms' URLs are "" and nothing links them.
     """
     members: dict[str, list[int]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
@@ -78,7 +79,7 @@ def group_by_term(kind: str, articles: Sequence[Article], pattern: str) -> Group
             kind=kind,
             name=_most_common(spellings[slug]),
             slug=slug,
-            url=fill(pattern, slug=slug),
+            url=fill(pattern, slug=slug) if pattern else "",
             count=len(indices),
         )
         for slug, indices in members.items()
@@ -100,6 +101,7 @@ def group_by_month(articles: Sequence[Article]) -> dict[tuple[int, int], list[in
     return dict(months)
 
 
-def taxonomy_patterns(permalinks: Permalinks) -> dict[str, str]:
-    """The listing URL pattern of each taxonomy."""
-    return {"category": permalinks.category, "author": permalinks.author, "tag": permalinks.tag}
+def taxonomy_patterns(permalinks: Permalinks, built: Sequence[str]) -> dict[str, str | None]:
+    """The listing URL pattern of each taxonomy; None for those whose pages are not built."""
+    patterns = {"category": permalinks.category, "author": permalinks.author, "tag": permalinks.tag}
+    return {kind: pattern if kind in built else None for kind, pattern in patterns.items()}

@@ -58,7 +58,8 @@ def render_feed(page: FeedPage, site: SiteInfo) -> bytes:
         for author in entry.authors or ():
             person = ET.SubElement(item, "author")
             _text(person, "name", author.name)
-            _text(person, "uri", site.absolute(author.url))
+            if author.url:
+                _text(person, "uri", site.absolute(author.url))
         if not entry.authors:
             _text(ET.SubElement(item, "author"), "name", site.title)
         ET.SubElement(item, "category", term=xml_text(entry.category.name))

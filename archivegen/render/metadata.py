@@ -109,4 +109,7 @@ def og_locale(language: str) -> str:
 
 
 def _person(author: Link, site: SiteInfo) -> JsonObject:
-    return {"@type": "Person", "name": author.name, "url": site.absolute(author.url)}
+    person: JsonObject = {"@type": "Person", "name": author.name}
+    if author.url:  # no author pages when `author` is left out of `taxonomies`
+        person["url"] = site.absolute(author.url)
+    return person

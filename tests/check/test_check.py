@@ -50,6 +50,20 @@ def test_a_built_site_passes(built: SiteConfig) -> None:
     assert report.summary().startswith(f"Checked {report.pages} pages")
 
 
+@pytest.mark.parametrize("taxonomies", ["[author, tag]", "[category]", "[]"])
+def test_a_site_without_some_taxonomy_pages_links_none_of_them(
+    make_site: SiteFactory, taxonomies: str
+) -> None:
+    # the names of categories, authors or tags whose pages are not built are shown unlinked
+    config = make_site(fillers=4, search="false", taxonomies=taxonomies)
+    build_site(config)
+    report = check_site(config.output_path, config.base_url)
+    assert report.problems == ()
+    article = next(config.output_path.glob("2023/*/*/berita-nomor-1/index.html")).read_text()
+    assert ('<a href="/kategori/' in article) == ("category" in taxonomies)
+    assert ('rel="author"' in article) == ("author" in taxonomies)
+
+
 def test_a_site_with_its_search_page_passes(make_site: SiteFactory) -> None:
     config = make_site(fillers=2)
     build_site(config)

@@ -127,14 +127,21 @@ def test_the_site_info_comes_from_the_config(make_site: SiteFactory) -> None:
     assert info.search is False and not pages_of(graph.pages, SearchPage)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph/: with `category` left out of `taxonomies` no category page is built, yet the "
-    "navigation and the category feeds still point at them (and every entry links one)",
-)
-def test_every_link_of_the_site_info_and_the_feeds_points_at_a_page(make_site: SiteFactory) -> None:
-    graph = site_graph(make_site(fillers=3, taxonomies="[author, tag]"))
+@pytest.mark.parametrize("taxonomies", ["[author, tag]", "[category]", "[]"])
+def test_every_link_of_the_site_info_and_the_feeds_points_at_a_page(
+    make_site: SiteFactory, taxonomies: str
+) -> None:
+    graph = site_graph(make_site(fillers=3, taxonomies=taxonomies))
     urls = {page.url for page in graph.pages}
-    assert graph.site.nav
+    built = set(taxonomies.strip("[]").replace(" ", "").split(",")) - {""}
+    assert bool(graph.site.nav) == ("category" in built)  # the sections are category pages
     assert {link.url for link in graph.site.nav} <= urls
-    assert {feed.alternate_url for feed in pages_of(graph.pages, FeedPage)} <= urls
+    feeds = pages_of(graph.pages, FeedPage)
+    assert {feed.alternate_url for feed in feeds} <= urls
+    assert len(feeds) > 1 or "category" not in built  # a feed per category page
+    for page in pages_of(graph.pages, ArticlePage):
+        links = {"category": [page.category], "author": page.authors, "tag": page.tags}
+        for kind, named in links.items():
+            for link in named:
+                # a name links its page when the site builds it, else it is a name alone
+                assert (link.url in urls) if kind in built else link.url == "", (kind, link)
