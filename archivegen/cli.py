@@ -351,15 +351,22 @@ def deploy(
 
 @main.command()
 @config_option
-@click.option("--external", is_flag=True, help="Also check links to other sites (HEAD requests).")
+@click.option(
+    "--external",
+    is_flag=True,
+    help="Also check links to other sites (HEAD requests, retried with backoff, answers "
+    "cached for a day (broken) or a week (fine) in .archivegen/).",
+)
 @debug_option
 @reports_errors
 def check(config_path: Path, external: bool, debug: bool) -> None:
     """Check the built site: links, anchors, titles, canonical URLs, feeds and sitemaps."""
     from archivegen.check import check_site
+    from archivegen.check.external import cache_path
 
     config = load_config(config_path)
-    report = check_site(config.output_path, config.base_url, external=external)
+    cache = cache_path(config.root)
+    report = check_site(config.output_path, config.base_url, external=external, cache_file=cache)
     print_check_report(report)
     sys.exit(1 if report.errors else 0)
 

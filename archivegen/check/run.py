@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archivegen.check.external import Fetch, check_urls
+from archivegen.check.external import Fetch, Unsettled, check_urls
 from archivegen.check.feeds import scan_xml
 from archivegen.check.links import SiteMap, page_url
 from archivegen.check.pages import Link, PageScan, scan_page
@@ -30,9 +30,15 @@ class _Findings:
 
 
 def check_site(
-    output: Path, base_url: str, *, external: bool = False, fetch: Fetch | None = None
+    output: Path,
+    base_url: str,
+    *,
+    external: bool = False,
+    fetch: Fetch | None = None,
+    cache_file: Path | None = None,
 ) -> CheckReport:
-    """Check every page, feed and sitemap of a built site (external links only on request)."""
+    """Check every page, feed and sitemap of a built site (external links only on request;
+    their answers kept in `cache_file` between runs, when given)."""
     files = set(_site_files(output))
     if not files:
         raise OutputError(f"{output} holds no site; run `archivegen build` first", path=output)
@@ -44,9 +50,12 @@ def check_site(
     feeds = _check_xml_files(output, files, site, pages, found)
     _check_robots(output, files, site, found)
     if external and found.external:
-        for url, reason in check_urls(found.external, fetch).items():
+        for url, reason in check_urls(found.external, fetch, cache_file).items():
+            settled = not isinstance(reason, Unsettled)  # rate limited: a warning, not broken
             for path, line in found.external[url]:
-                found.error(path, line, f"external link {url}: {reason}")
+                found.problems.append(
+                    Problem(path, line, f"external link {url}: {reason}", settled)
+                )
     return CheckReport(
         pages=len(pages),
         links=found.links,
