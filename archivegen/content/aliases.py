@@ -18,6 +18,13 @@ MAX_ALIAS = 2000  # longer request lines are refused by common servers and CDNs
 _SAFE = "/=&-._~"
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# the build's own files: its assets and search index, and the files for machines at the
+# root (feeds, sitemaps, robots.txt, the 404 page, the redirect maps); an alias at or
+# under one would overwrite it, or need a folder where a file stands
+BUILD_FILES = re.compile(
+    r"/(static|pagefind)(/.*)?|/(feed\.xml|sitemap(-\d+)?\.xml|news-sitemap\.xml|robots\.txt"
+    r"|404\.html|redirects\.nginx\.conf|_redirects|\.htaccess)(/.*)?"
+)
 
 
 def clean_alias(text: str) -> str:
@@ -31,6 +38,8 @@ def clean_alias(text: str) -> str:
     path, sep, query = text.partition("?")
     if ".." in path.split("/") or "." in path.split("/"):
         raise ValueError("dot segments (. and ..) are refused")
+    if BUILD_FILES.fullmatch(path):
+        raise ValueError("is the address of a file the build writes itself (or lies under one)")
     encoded = _encode(path) + (sep + _encode(query) if sep else "")
     if len(encoded) > MAX_ALIAS:
         raise ValueError(f"is longer than {MAX_ALIAS} characters once percent-encoded")

@@ -14,6 +14,7 @@ from archivegen.content.aliases import clean_alias
 from archivegen.content.dates import DateProblem, parse_date
 from archivegen.content.frontmatter import field_lines, parse_front_matter, split_front_matter
 from archivegen.content.images import image_problem
+from archivegen.content.limits import path_limits
 from archivegen.content.markdown import RenderedBody, render_markdown
 from archivegen.content.model import Article
 from archivegen.content.slug import is_safe_slug, slugify
@@ -221,6 +222,8 @@ class _FieldReader:
         self.errors: list[ContentError] = []
         self.assumed_timezone = False
         self._lines: dict[str, int] | None = None
+        # the output folder unresolved: resolving costs a stat per component, per article
+        self.limits = path_limits(config.root / config.output_dir)
 
     def fail(self, name: str, message: str) -> None:
         if self._lines is None:
@@ -323,6 +326,10 @@ class _FieldReader:
                 f"{given!r} is not a safe slug (lowercase ASCII letters, digits and hyphens only)",
             )
             return ""
+        problem = self.limits.problem(_widest_url(self.config.permalinks.article, given))
+        if problem:
+            self.fail("slug", f"{given[:40]!r}… makes an address that {problem}")
+            return ""
         return given
 
     def aliases(self) -> tuple[str, ...]:
@@ -334,10 +341,24 @@ class _FieldReader:
                 self.fail("aliases", f"{item!r} must be a path on this site starting with /")
                 continue
             try:
-                good.append(clean_alias(item))
+                alias = clean_alias(item)
             except ValueError as exc:
                 self.fail("aliases", f"{item!r} {exc}")
+                continue
+            problem = self.limits.problem(alias.partition("?")[0])
+            if problem:
+                self.fail("aliases", f"{item[:40]!r}… {problem}")
+                continue
+            good.append(alias)
         return tuple(good)
+
+
+def _widest_url(pattern: str, slug: str) -> str:
+    # the article's address as long as any date makes it
+    widest = {"{slug}": slug, "{yyyy}": "0000", "{mm}": "00", "{dd}": "00"}
+    for placeholder, value in widest.items():
+        pattern = pattern.replace(placeholder, value)
+    return pattern
 
 
 def article_folder(shown: str, config: SiteConfig) -> str:

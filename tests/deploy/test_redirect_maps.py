@@ -19,7 +19,7 @@ from sitekit import SiteFactory, write_article
 
 from archivegen.build import BuildOptions, build_site
 from archivegen.config import SiteConfig
-from archivegen.errors import ArchivegenError
+from archivegen.errors import ArchivegenError, ContentError
 
 NOW = BuildOptions(now=datetime(2024, 1, 1, tzinfo=UTC), workers=1)
 NGINX = "/usr/sbin/nginx"
@@ -221,13 +221,16 @@ def test_a_site_without_aliases_still_writes_an_empty_nginx_map(
     assert server.get("/")[0] == 200
 
 
-def test_an_alias_at_a_map_file_is_skipped_with_a_warning(make_site: SiteFactory) -> None:
+def test_an_alias_at_a_map_file_is_an_error_of_its_article(make_site: SiteFactory) -> None:
     config = make_site(fillers=3)
     write_article(
         config.content_path, "dunia/pindah.md", title="Pindah", slug="pindah",
         date="2023-02-01T08:00:00+07:00", category="Dunia", aliases=["/_redirects", "/lama/"],
     )  # fmt: skip
-    report = build_site(config, NOW)
-    assert any(w.startswith("/_redirects/: also claimed") for w in report.warnings)
-    netlify = (config.output_path / "_redirects").read_text(encoding="ascii")
-    assert "/_redirects " not in netlify and f"/lama/ {TARGET} 301" in netlify
+    with pytest.raises(ContentError) as raised:
+        build_site(config, NOW)
+    assert str(raised.value) == (
+        "content/dunia/pindah.md:6: aliases: '/_redirects' is the address of a file the "
+        "build writes itself (or lies under one)"
+    )
+    assert not config.output_path.exists()

@@ -5,10 +5,12 @@ categories."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from sitekit import SiteFactory, pages_of, site_graph, write_article
 
+from archivegen.content.loader import load_content
 from archivegen.graph.model import (
     ArticlePage,
     FeedPage,
@@ -19,7 +21,7 @@ from archivegen.graph.model import (
     SearchPage,
     TermIndexPage,
 )
-from archivegen.graph.site import NAV_SIZE, SiteGraph, drop_url_clashes
+from archivegen.graph.site import NAV_SIZE, SiteGraph, build_site_graph, drop_url_clashes
 from archivegen.graph.urls import output_path
 
 # fillers 1 and 2 (Ekonomi, Olahraga), the Politik listing and a free address
@@ -83,8 +85,11 @@ def test_an_alias_never_hides_the_search_or_404_page(
 def test_no_two_pages_claim_one_output_file_whatever_the_aliases(
     make_site: SiteFactory, alias: str
 ) -> None:
-    graph = aliased_site(make_site, alias)
-    assert shared_files(graph) == []
+    # front matter cannot give such an alias (the loader refuses it); a recorded old
+    # address joins the aliases after loading, so the graph must hold its own line
+    config = make_site(fillers=3, seed=False)
+    articles = [replace(a, aliases=(alias,)) for a in load_content(config).articles]
+    assert shared_files(build_site_graph(articles, config)) == []
 
 
 def test_the_navigation_is_the_biggest_categories_ties_by_name(make_site: SiteFactory) -> None:

@@ -315,3 +315,49 @@ def test_a_lone_surrogate_or_control_in_base_url_is_an_error(tmp_path: Path) -> 
     (tmp_path / "s").mkdir()
     other = make_site(tmp_path / "s", sur=GOOD + 'excerpt: "a\\ud800"\n')
     refused(other, "content/sur.md:5: front matter is not valid YAML")
+
+
+# --- g. path limits and the build's own files ---
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("slug", "a" * 300, "makes an address that has a segment of 300 bytes; this filesystem"),
+        ("aliases", f"[/lama/{'b' * 300}/]", "has a segment of 300 bytes; this filesystem allows"),
+        ("aliases", f"[{'/a' * 3000}]", "is longer than 2000 characters once percent-encoded"),
+    ],
+)
+def test_a_name_too_long_for_the_filesystem_is_an_error(
+    tmp_path: Path, field: str, value: str, problem: str
+) -> None:
+    site = make_site(tmp_path, panjang=GOOD + f"{field}: {value}\n")
+    refused(site, f"content/panjang.md:5: {field}: ", problem)
+
+
+def test_an_alias_past_path_max_below_a_deep_output_folder_is_an_error(tmp_path: Path) -> None:
+    output = "/".join(["o" * 200] * 19)  # 3,819 bytes below the site, which need not exist
+    site = make_site(
+        tmp_path, SITE_YAML + f"output_dir: {output}\n", dalam=GOOD + f"aliases: [{'/a' * 150}]\n"
+    )
+    refused(
+        site,
+        "content/dalam.md:5: aliases: ",
+        "is 300 bytes long; below the output folder this filesystem allows",
+    )
+
+
+@pytest.mark.parametrize(
+    "alias",
+    ["/feed.xml/x/", "/static/style.css", "/sitemap.xml", "/pagefind/pagefind.js", "/robots.txt",
+     "/_redirects/a/", "/news-sitemap.xml"],
+)  # fmt: skip
+def test_an_alias_at_or_under_a_file_the_build_writes_is_an_error(
+    tmp_path: Path, alias: str
+) -> None:
+    site = make_site(tmp_path, tabrak=GOOD + f"aliases: [{alias}]\n")
+    refused(
+        site,
+        f"content/tabrak.md:5: aliases: {alias!r} is the address of a file the build writes "
+        "itself (or lies under one)",
+    )
