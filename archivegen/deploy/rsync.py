@@ -3,7 +3,8 @@
 Only rsync runs on the far side (no shell commands), so a key restricted to rsync works:
 - state: `rsync --list-only -r` lists the target; our manifest is fetched by rsync too;
 - upload: `--files-from` sends exactly the planned files, `--delay-updates` puts them all
-  in place at the end of the transfer;
+  in place at the end of the transfer (from a `.~tmp~` holding folder in each folder: an
+  rsync killed midway leaves those behind, and the next upload removes them first);
 - delete: `--delete-missing-args` with the planned paths, sent from an empty scratch tree,
   removes exactly those files (and then the folders they leave empty; rsync itself refuses
   to remove a folder that still holds anything).
@@ -35,6 +36,7 @@ from archivegen.faults import reach
 
 _REMOTE = re.compile(r"^(?:[^@/:]+@)?[^@/:]+:(?P<path>.*)$")
 _MISSING = "No such file or directory"
+HOLDING = ".~tmp~"  # where --delay-updates keeps a folder's files until the end
 
 
 class RsyncRemote:
@@ -49,6 +51,7 @@ class RsyncRemote:
         self.ssh = _ssh_options(target, config.root)
         self.scratch = scratch
         self.files: set[str] = set()  # non-folder entries at the target, from state()
+        self.leftovers: list[str] = []  # files in holding folders of a killed rsync
 
     @classmethod
     @contextmanager
@@ -65,7 +68,8 @@ class RsyncRemote:
         """List the target; fetch our manifest when it is there."""
         listing = self._run(["--list-only", "-r", self.dest], missing_ok=True)
         entries, links = _parse_listing(listing)
-        self.files = {p for p in entries if not _is_private(p)}
+        self.leftovers = sorted(p for p in entries if HOLDING in p.split("/"))
+        self.files = {p for p in entries if not _is_private(p)} - set(self.leftovers)
         data = None
         if REMOTE_MANIFEST in entries:
             self._run([self.dest + REMOTE_MANIFEST, str(self.scratch / "fetched.json")])
@@ -78,6 +82,8 @@ class RsyncRemote:
         if not paths:
             return
         site.verify(paths)  # rsync reads the files itself: check them against the build first
+        if self.leftovers:  # served as they are by most web servers: never keep them
+            self._remove(self.leftovers)
         listed = self._file_list("upload", paths)
         self._run(
             [
@@ -88,8 +94,10 @@ class RsyncRemote:
 
     def delete(self, paths: Sequence[str]) -> None:
         """Delete the files, then (deepest first) the folders left empty."""
-        if not paths:
-            return
+        if paths:
+            self._remove(paths)
+
+    def _remove(self, paths: Sequence[str]) -> None:
         self._delete_missing(paths)
         reach("deploy-delete")
         for level in _emptied_folders(self.files, paths):

@@ -192,3 +192,22 @@ def test_a_killed_deploy_converges_on_the_next(
         assert entries(www) == site_files(kit), fault
         assert report.plan.adopted == ()  # what the killed deploy sent was known to be ours
     assert killed == len(points)  # every point was reached
+
+
+def test_holding_folders_of_a_killed_rsync_are_removed(kit: DeployKit, tmp_path: Path) -> None:
+    www = tmp_path / "www"
+    kit.set_targets(target("rsync", www))
+    first = kit.build()
+    kit.deploy()
+    changes = kit.change_one_article(first)
+    # what an rsync killed inside its transfer leaves: --delay-updates' holding folders
+    page = next(p for p in changes.changed if "berita-nomor-2/" in p)
+    holding = (www / page).parent / ".~tmp~"
+    holding.mkdir()
+    (holding / "index.html").write_text("half of a page")
+    (www / "kategori" / ".~tmp~").mkdir(parents=True)
+    (www / "kategori" / ".~tmp~" / "x.html").write_text("")
+    report = kit.deploy()
+    assert report.plan.foreign == 0  # rsync's, not someone else's
+    assert entries(www) == site_files(kit)
+    assert not holding.exists() and not (www / "kategori" / ".~tmp~").exists()
