@@ -94,3 +94,26 @@ def test_unreachable_remote_is_a_deploy_error(kit: DeployKit, tmp_path: Path) ->
     kit.build()
     with pytest.raises(DeployError, match="git ls-remote"):
         kit.deploy()
+
+
+def test_files_on_the_branch_that_are_not_ours_need_adopt(
+    kit: DeployKit, bare: Path, tmp_path: Path
+) -> None:
+    work = tmp_path / "work"
+    subprocess.run(["git", "init", "--quiet", "-b", "gh-pages", str(work)], check=True)
+    (work / "robots.txt").write_text("User-agent: *\n")
+    (work / "README.md").write_text("the branch's own notes\n")
+    ident = ["-c", "user.name=t", "-c", "user.email=t@localhost"]
+    subprocess.run(["git", "-C", str(work), "add", "."], check=True)
+    subprocess.run(["git", "-C", str(work), *ident, "commit", "-qm", "by hand"], check=True)
+    subprocess.run(["git", "-C", str(work), "push", "-q", str(bare), "gh-pages"], check=True)
+    tip = git(bare, "rev-parse", "gh-pages").strip()
+    kit.set_targets({"name": "pages", "kind": "git", "remote": str(bare), "branch": "gh-pages"})
+    kit.build()
+    with pytest.raises(DeployError, match=r"^1 file\(s\) at .* same name: robots.txt; nothing"):
+        kit.deploy()
+    assert git(bare, "rev-parse", "gh-pages").strip() == tip  # nothing pushed
+    report = kit.deploy(adopt=True)
+    assert report.plan.adopted == ("robots.txt",) and report.plan.foreign == 1
+    assert show(bare, "gh-pages:robots.txt") == (kit.output / "robots.txt").read_bytes()
+    assert show(bare, "gh-pages:README.md") == b"the branch's own notes\n"

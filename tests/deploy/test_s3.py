@@ -221,3 +221,21 @@ def test_alias_pages_are_sent_with_the_s3_website_redirect(
         assert sent[key] == "/2023/02/01/pindah/", key
     assert sent["2023/02/01/pindah/index.html"] is None  # the article itself is served
     assert sum(v is not None for v in sent.values()) == 2  # a query alias has no object
+
+
+def test_objects_that_are_not_ours_need_adopt(
+    kit: DeployKit, s3_server: S3Server, bucket: str
+) -> None:
+    client = s3_server.client()
+    client.put_object(Bucket=bucket, Key=PREFIX + "robots.txt", Body=b"User-agent: *\n")
+    kit.set_targets(target(s3_server, bucket))
+    kit.build()
+    with pytest.raises(
+        DeployError, match=r"^1 file\(s\) at s3://.* same name: robots.txt; nothing"
+    ):
+        kit.deploy()
+    assert set(stamps(client, bucket)) == {PREFIX + "robots.txt"}  # nothing sent
+    report = kit.deploy(adopt=True)
+    assert report.plan.adopted == ("robots.txt",)
+    body = client.get_object(Bucket=bucket, Key=PREFIX + "robots.txt")["Body"].read()
+    assert gzip.decompress(body) == (kit.output / "robots.txt").read_bytes()  # gzip: true
