@@ -214,15 +214,13 @@ async function rankedAcrossShards(exact, filters, candidates) {
   const score = new Map();
   const perWord = exact.words.map(async (word, i) => {
     const archiveIdf = idf(archivePages, exact.searches[i].unfilteredResultCount);
-    const inShards = await Promise.all(holding.map((shard) => searchShard(word, filters, shard)));
-    inShards.forEach(({ results, matching }, k) => {
-      const shardIdf = idf(shardSizes[holding[k]], matching);
-      for (const result of results) {
-        if (!exact.ids.has(result.id)) continue;
-        const part = (result.score / shardIdf) * archiveIdf;
-        score.set(result.id, (score.get(result.id) || 0) + part);
-      }
-    });
+    const { results, shardOf, matching } = await searchByShard(word, filters, holding);
+    for (const result of results) {
+      if (!exact.ids.has(result.id)) continue;
+      const shard = shardOf(result);
+      const part = (result.score / idf(shardSizes[shard], matching[shard] || 0)) * archiveIdf;
+      score.set(result.id, (score.get(result.id) || 0) + part);
+    }
   });
   await Promise.all(perWord);
   return byScore(kept, score);
@@ -238,15 +236,37 @@ function shardsHoldingEvery(searches) {
   return shards.filter((shard) => searches.every((search) => search.filters.shard?.[shard] > 0));
 }
 
-// One word's plain search in one shard: its results, and how many of the shard's pages match
-// the word (Pagefind's n for that shard: unfiltered, every form the word begins).
-async function searchShard(word, filters, shard) {
+// One word's plain search in `holding`: its results, the shard of each, and how many of each
+// shard's pages match the word (Pagefind's n: unfiltered, every form the word begins). A
+// result does not say its shard; one search per bit of a shard's position in `holding` (the
+// shards with that bit set) does: a page's position is the bits of the searches it is in.
+// That is 1 + log2(shards) searches, where one per shard would scan every shard each time.
+async function searchByShard(word, filters, holding) {
   if (shards.length === 1) {
     const search = await pagefind.search(word, { filters });
-    return { results: search.results, matching: search.unfilteredResultCount };
+    return {
+      results: search.results,
+      shardOf: () => shards[0],
+      matching: { [shards[0]]: search.unfilteredResultCount },
+    };
   }
-  const search = await pagefind.search(word, { filters: { ...filters, shard: { any: [shard] } } });
-  return { results: search.results, matching: search.totalFilters.shard?.[shard] || 0 };
+  const among = (names) => pagefind.search(word, { filters: { ...filters, shard: { any: names } } });
+  const bits = Math.ceil(Math.log2(holding.length));
+  const [all, ...masks] = await Promise.all([
+    among(holding),
+    ...Array.from({ length: bits }, (_, bit) => among(holding.filter((_, i) => (i >> bit) & 1))),
+  ]);
+  const position = new Map();
+  masks.forEach((search, bit) => {
+    for (const result of search.results) {
+      position.set(result.id, (position.get(result.id) || 0) | (1 << bit));
+    }
+  });
+  return {
+    results: all.results,
+    shardOf: (result) => holding[position.get(result.id) || 0],
+    matching: all.totalFilters.shard || {},
+  };
 }
 
 // Highest score first; a run of scores within TIE of each other is one tie, by page id.
