@@ -6,7 +6,7 @@ import copy
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 import trafilatura
 from trafilatura.settings import Document
@@ -41,8 +41,19 @@ class HtmlExtract:
     not_article: str | None  # why the page is a home or listing page
 
 
-def extract_html(text: str, default_zone: tzinfo = WIB) -> HtmlExtract:
-    """Run trafilatura on a page and turn its main text into Markdown."""
+def extract_html(
+    text: str,
+    default_zone: tzinfo = WIB,
+    *,
+    captured: datetime | None = None,
+    address: str | None = None,
+) -> HtmlExtract:
+    """Run trafilatura on a page and turn its main text into Markdown.
+
+    A crawl knows what the page itself may not say: when it was fetched (`captured`, the
+    reference for relative dates) and from where (`address`, which wins over the page's
+    canonical URL: links and pictures are resolved against the URL actually fetched).
+    """
     tree = _parse(text)
     doc, body = _main_text(tree)
     if doc is None or body is None:
@@ -50,7 +61,7 @@ def extract_html(text: str, default_zone: tzinfo = WIB) -> HtmlExtract:
     if tree.find(".//img") is not None:
         # this pass only places pictures among the paragraphs: no fallback extractors
         _add_pictures(body, _extract(tree, with_metadata=False, include_images=True, fast=True))
-    url = safe_url(doc.url) if doc.url else _canonical(tree)
+    url = address or (safe_url(doc.url) if doc.url else _canonical(tree))
     meta = page_meta(tree)
     title = meta.title or squash(doc.title)
     byline = meta.byline or doc.author
@@ -58,7 +69,9 @@ def extract_html(text: str, default_zone: tzinfo = WIB) -> HtmlExtract:
         title=title,
         byline=byline,
         authors=split_authors(byline.replace(";", ",")) if byline else (),
-        dates=page_dates(tree, meta.published, doc.date, title, url, default_zone, saved_at(text)),
+        dates=page_dates(
+            tree, meta.published, doc.date, title, url, default_zone, captured or saved_at(text)
+        ),
         categories=split_keywords(doc.categories),
         tags=split_keywords(doc.tags),
         site_name=meta.site_name or doc.sitename or None,
@@ -277,9 +290,16 @@ def _length(body: HtmlElement) -> int:
     return sum(len(run) for run in "".join(body.itertext()).split())
 
 
-def read_html(text: str, origin: str, default_zone: tzinfo = WIB) -> ImportedArticle:
+def read_html(
+    text: str,
+    origin: str,
+    default_zone: tzinfo = WIB,
+    *,
+    captured: datetime | None = None,
+    address: str | None = None,
+) -> ImportedArticle:
     """One saved page into an article; listing pages are refused; the date may be missing."""
-    page = extract_html(text, default_zone)
+    page = extract_html(text, default_zone, captured=captured, address=address)
     if page.not_article:
         raise NotAnArticle(
             f"not an article: a home or listing page ({page.not_article})", path=origin
