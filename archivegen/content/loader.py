@@ -17,6 +17,12 @@ from archivegen.content.images import image_problem
 from archivegen.content.limits import path_limits
 from archivegen.content.markdown import RenderedBody, render_markdown
 from archivegen.content.model import Article
+from archivegen.content.revisions import (
+    RevisionEntry,
+    compare_versions,
+    entry_problem,
+    stamp_of,
+)
 from archivegen.content.slug import is_safe_slug, slugify
 from archivegen.digest import digest
 from archivegen.errors import ArchivegenError, ContentError
@@ -24,7 +30,7 @@ from archivegen.safeurl import link_problem
 
 KNOWN_FIELDS = {
     "title", "date", "updated", "author", "category", "tags", "image", "image_caption",
-    "source", "section", "slug", "aliases", "draft",
+    "source", "section", "slug", "aliases", "draft", "revisions",
 }  # fmt: skip
 
 
@@ -155,18 +161,25 @@ def decode(data: bytes, shown: str) -> str:
 
 
 def parse_article(
-    text: str, shown: str, config: SiteConfig, with_body: bool = True
+    text: str,
+    shown: str,
+    config: SiteConfig,
+    with_body: bool = True,
+    with_revisions: bool = True,
 ) -> LoadedArticle:
     """Turn the text of one file into an Article; every field problem is reported.
 
     `with_body=False` leaves `body_html` empty (the excerpt is made all the same): a build
     too large to hold every body in memory renders each body again when it writes that
-    article's page.
+    article's page. `with_revisions=False` checks the `revisions:` list without reading
+    its files (an import checks an article before it writes the revision it names).
     """
     parts = split_front_matter(text, shown)
     meta = parse_front_matter(parts.yaml_text, shown)
     fields = _FieldReader(meta, shown, parts.yaml_text, config)
     article_fields = fields.read()
+    entries: tuple[RevisionEntry, ...] = article_fields.pop("revisions")
+    versions = _read_revisions(entries, fields, config) if with_revisions else []
     body = render_markdown(
         parts.body,
         allow_html=config.markdown.allow_html,
@@ -176,12 +189,14 @@ def parse_article(
     errors = (*fields.errors, *_body_image_errors(body, shown, parts.body_line))
     if errors:
         return LoadedArticle(None, errors)
+    revisions = compare_versions(versions, (article_fields["title"], parts.body))
     article = Article(
         source_path=shown,
         body_html=body.html,
         excerpt=body.excerpt,
         body_image_paths=body.local_paths,
         content_hash=digest(text.encode()),
+        revisions=revisions,
         **article_fields,
     )
     return LoadedArticle(article, (), fields.assumed_timezone)
@@ -248,6 +263,7 @@ class _FieldReader:
             "aliases": self.aliases(),
             "draft": self.flag("draft"),
             "slug": self.slug(title),
+            "revisions": self.revisions(),
             "extra": {k: v for k, v in self.meta.items() if k not in KNOWN_FIELDS},
         }
         return values
@@ -306,6 +322,42 @@ class _FieldReader:
         self.assumed_timezone |= assumed
         return parsed
 
+    def revisions(self) -> tuple[RevisionEntry, ...]:
+        """`revisions:`, a list of `{captured: <date>, file: .revisions/...md}` (see
+        content/revisions.py), by capture time; each time once."""
+        value = self.meta.get("revisions")
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail("revisions", "must be a list of {captured: <date>, file: <path>}")
+            return ()
+        found: dict[str, RevisionEntry] = {}
+        for item in value:
+            entry = self._revision(item)
+            if entry is None:
+                continue
+            stamp = stamp_of(entry.captured)
+            if stamp in found:
+                self.fail("revisions", f"two versions captured at {entry.captured.isoformat()}")
+            found[stamp] = entry
+        return tuple(sorted(found.values(), key=lambda e: e.captured))
+
+    def _revision(self, item: object) -> RevisionEntry | None:
+        if not isinstance(item, dict) or not isinstance(item.get("file"), str):
+            self.fail("revisions", f"{item!r} must be {{captured: <date>, file: <path>}}")
+            return None
+        problem = entry_problem(item["file"])
+        if problem:
+            self.fail("revisions", f"file: {item['file']!r} {problem}")
+            return None
+        try:
+            captured, assumed = parse_date(item.get("captured"), self.config.timezone)
+        except DateProblem as exc:
+            self.fail("revisions", f"captured: {exc}")
+            return None
+        self.assumed_timezone |= assumed
+        return RevisionEntry(captured, item["file"])
+
     def flag(self, name: str) -> bool:
         value = self.meta.get(name, False)
         if not isinstance(value, bool):
@@ -351,6 +403,30 @@ class _FieldReader:
                 continue
             good.append(alias)
         return tuple(good)
+
+
+def _read_revisions(
+    entries: tuple[RevisionEntry, ...], fields: _FieldReader, config: SiteConfig
+) -> list[tuple[datetime, str, str]]:
+    """(captured, title, body) of each earlier version; a file that cannot be read is an
+    error of the article's `revisions` field."""
+    versions = []
+    for entry in entries:
+        path = config.content_path / entry.file
+        try:
+            data = path.read_bytes()
+            text = decode(data, entry.file)
+            parts = split_front_matter(text, entry.file)
+            meta = parse_front_matter(parts.yaml_text, entry.file)
+        except OSError as exc:
+            fields.fail("revisions", f"file: {entry.file} cannot be read: {exc.strerror}")
+            continue
+        except ArchivegenError as exc:
+            fields.fail("revisions", f"file: {entry.file}: {exc}")
+            continue
+        title = meta.get("title") if isinstance(meta.get("title"), str) else None
+        versions.append((entry.captured, title or str(fields.meta.get("title")), parts.body))
+    return versions
 
 
 def _widest_url(pattern: str, slug: str) -> str:

@@ -145,6 +145,22 @@ def excerpt_from_tokens(tokens: list[Token], limit: int = EXCERPT_CHARS) -> str:
 _TEXTUAL = {"text", "code_inline", "softbreak"}
 
 
+def plain_paragraphs(text: str) -> tuple[str, ...]:
+    """A body's text as a reader sees it, one string per block (paragraph, heading, item):
+    what two versions of an article are compared by, without their Markdown syntax."""
+    found = []
+    for token in markdown_parser(False).parse(text):
+        if token.type == "inline":
+            words = "".join(
+                " " if child.type == "softbreak" else child.content
+                for child in token.children or []
+                if child.type in _TEXTUAL
+            )
+            if words.strip():
+                found.append(" ".join(words.split()))
+    return tuple(found)
+
+
 def shorten(text: str, limit: int) -> str:
     """Cut text at the last space before `limit` and add an ellipsis."""
     text = " ".join(text.split())

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from archivegen.content.images import MeasuredImage
+from archivegen.content.revisions import Revision
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,9 @@ class Article:
     body_html: str = ""
     excerpt: str = ""
     content_hash: str = ""
+    # earlier captures whose text differed (`revisions:`), oldest first; the newest one's
+    # `correction` is the note ("Koreksi: ...") the article's own text carries
+    revisions: tuple[Revision, ...] = ()
     extra: Mapping[str, object] = field(default_factory=dict)
 
     def __reduce__(self) -> tuple[type[Article], tuple[object, ...]]:

@@ -15,10 +15,11 @@ from datetime import UTC, datetime, timedelta
 
 from archivegen.config import SiteConfig
 from archivegen.content.model import Article
-from archivegen.graph.model import ArticlePage, Entry, Link, Page
+from archivegen.graph.model import ArticlePage, Entry, Link, Page, RevisionPage
 from archivegen.graph.taxonomy import Grouping, term_slug
 from archivegen.graph.urls import fill
 
+REVISION_PATH = "revisi/{stamp}/"  # under the article's address
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -107,6 +108,7 @@ def article_pages(
         newer = entries[siblings[pos - 1]] if pos > 0 else None
         older = entries[siblings[pos + 1]] if pos + 1 < len(siblings) else None
         related = related_entries(index, ordered, tags, siblings, pos, config.related_count)
+        revisions = revision_pages(urls[index], article, entry.category)
         pages.append(
             ArticlePage(
                 url=urls[index],
@@ -118,9 +120,27 @@ def article_pages(
                 next=newer,
                 related=tuple(entries[i] for i in related),
                 search_shard=shards[index],
+                revision_urls=tuple(page.url for page in revisions),
             )
         )
+        pages += revisions
     return pages
+
+
+def revision_pages(url: str, article: Article, category: Link) -> list[RevisionPage]:
+    """A page per earlier version of the article, at `<its url>revisi/<capture time>/`."""
+    addresses = [url + REVISION_PATH.format(stamp=r.stamp) for r in article.revisions]
+    return [
+        RevisionPage(
+            url=address,
+            article_url=url,
+            article=article,
+            number=number,
+            category=category,
+            next_url=[*addresses, url][number + 1],
+        )
+        for number, address in enumerate(addresses)
+    ]
 
 
 def related_entries(

@@ -142,7 +142,23 @@ class ArticlePage:
     next: Entry | None
     related: tuple[Entry, ...]
     search_shard: str = ""  # which part of the search index holds it: its year (or month)
+    revision_urls: tuple[str, ...] = ()  # the pages of `article.revisions`, in their order
     template: str = "article.html"
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionPage:
+    """An earlier version of an article (`article.revisions[number]`): its text and what the
+    next version changed. Under the article's address, never listed, searched or in a
+    sitemap: its template says noindex and names the article as canonical."""
+
+    url: str
+    article_url: str
+    article: Article
+    number: int  # oldest 0
+    category: Link
+    next_url: str  # the version that followed it: the next revision's page or the article
+    template: str = "revision.html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +277,7 @@ class RobotsPage:
 
 Page = (
     ArticlePage
+    | RevisionPage
     | ListingPage
     | TermIndexPage
     | ArchiveIndexPage

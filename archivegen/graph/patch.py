@@ -159,15 +159,17 @@ def _address_moves(
 ) -> dict[str, str] | str:
     """The new address of each article whose slug changed, or why a full layout is needed.
 
-    It is: an edit moves an article (its placement changed), the article is not on the
-    site as published, or a new address is taken or an old one had namesakes (`-2`
-    suffixes are given out by the full layout).
+    It is: an edit moves an article (its placement changed) or has revisions, the article
+    is not on the site as published, or a new address is taken or an old one had namesakes
+    (`-2` suffixes are given out by the full layout).
     """
     moves: dict[str, str] = {}
     for old, new in edits:
         path, url = old.source_path, index.source_url.get(old.source_path)
         if placement(old) != placement(new):
             return f"{path} moves in the site (its {_placement_change(old, new)} changed)"
+        if old.revisions or new.revisions:  # their pages compare with its text, come and go
+            return f"{path} has earlier versions (their pages are laid out anew)"
         if url is None or url not in index.article_page:
             return f"{path} is not on the site as published"
         if new.slug == old.slug:

@@ -150,7 +150,8 @@ class ImportSettings:
             if size > config.max_article_bytes:
                 return "file", _too_big(size, config.max_article_bytes)
             try:
-                errors = parse_article(text, str(path), config, with_body=False).errors
+                loaded = parse_article(text, str(path), config, False, with_revisions=False)
+                errors = loaded.errors
             except ArchivegenError as exc:  # the front matter as a whole (not YAML...)
                 errors = (exc,)
             return (errors[0].field or "file", errors[0].message) if errors else None

@@ -149,10 +149,19 @@ class Fingerprinter:
 
 def _article(_: Fingerprinter, record: Article) -> bytes:
     # an Article is a pure function of its file's text, its path and the config (in the
-    # salt), and of its image files (measured: digest and size): no need to walk its body
+    # salt), of its image files (measured: digest and size) and of its revision files (read:
+    # their texts and diffs, few and short): no need to walk its body
     image = repr(record.lead_image).encode() if record.lead_image is not None else b""
     body = repr(record.body_images).encode() if record.body_images else b""
-    return b"\xfeA" + record.content_hash.encode() + record.source_path.encode() + image + body
+    revisions = repr(record.revisions).encode() if record.revisions else b""
+    return (
+        b"\xfeA"
+        + record.content_hash.encode()
+        + record.source_path.encode()
+        + image
+        + body
+        + revisions
+    )
 
 
 def _link(_: Fingerprinter, record: Link) -> bytes:
@@ -189,6 +198,7 @@ def _records(fingerprinter: Fingerprinter, records: tuple[object, ...]) -> bytes
 def _article_page(fingerprinter: Fingerprinter, page: ArticlePage) -> bytes:
     # one per article: with listing pages, nearly every fingerprint of a build
     head = f"\x1eP{page.url}\x1f{page.search_shard}\x1f{page.template}\x1f".encode()
+    revisions = "\x1f".join(page.revision_urls).encode()
     return b"".join(
         (
             head,
@@ -199,6 +209,7 @@ def _article_page(fingerprinter: Fingerprinter, page: ArticlePage) -> bytes:
             _optional(fingerprinter, page.previous),
             _optional(fingerprinter, page.next),
             _records(fingerprinter, page.related),
+            revisions,
             b"\x1d",
         )
     )
@@ -231,7 +242,7 @@ _COVERED = {
     SitemapPage: {"url", "locations", "is_index", "template"},
     ArticlePage: {
         "url", "article", "category", "authors", "tags", "previous", "next", "related",
-        "search_shard", "template",
+        "search_shard", "revision_urls", "template",
     },
     ListingPage: {"url", "kind", "title", "entries", "pager", "term", "feed_url", "template"},
     Pager: {"number", "total", "first_url", "page_pattern"},

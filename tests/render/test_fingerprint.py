@@ -95,7 +95,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
         category="Dunia",
         image_caption="Foto/Net",
         aliases=["/lama/berita-yang-pindah/"],
+        revisions=[{"captured": "2022-12-30T08:00:00+07:00", "file": ".revisions/pindah.md"}],
     )
+    # an earlier version: every kind of page, a revision page too
+    write_article(root / "content", ".revisions/pindah.md", "Isi lama.", title="Berita Lama")
     config = load_config(root / "site.yaml")
     built = Site(config, site_graph(config), root / "compiled", {})
     return replace(built, output=built.build(built.graph))

@@ -1,0 +1,143 @@
+"""An article's earlier versions: the files its `revisions:` list names, read and compared.
+
+`archivegen import` keeps each earlier capture of a page whose text differs as a file under
+`content/.revisions/` (hidden: never loaded as an article) and lists it in the article's
+front matter with its capture time. Each version is compared with the one that followed it
+(the newest with the article itself), word by word: the diff is kept as runs of plain text
+marked equal, deleted or inserted, so the template writes <del>/<ins> around text it
+escapes like any other.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+
+from archivegen.content.markdown import plain_paragraphs
+
+FOLDER = ".revisions"  # under the content folder; hidden, so no walk reads it as articles
+_CORRECTION = re.compile(r"^\W*(koreksi|ralat|correction)\s*:", re.IGNORECASE)
+_BREAK = "\n"  # a paragraph's end among the words compared
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionEntry:
+    """One item of `revisions:` as written: when that version was captured, and its file."""
+
+    captured: datetime
+    file: str  # relative to the content folder, under .revisions/
+
+
+# a run of the diff: " " equal, "-" only in the earlier version, "+" only in the later
+DiffRun = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """An earlier version of an article, as its page shows it."""
+
+    captured: datetime
+    stamp: str  # its address under the article's: the capture time in UTC
+    title: str
+    paragraphs: tuple[str, ...]  # its text, plain
+    diff: tuple[tuple[DiffRun, ...], ...]  # against the next version, a paragraph each
+    correction: str | None  # the correction note the next version carried, if any
+
+
+def entry_problem(file: str) -> str | None:
+    """Why a `file:` of `revisions:` may not be read (None if it may)."""
+    path = PurePosixPath(file)
+    if path.is_absolute() or ".." in path.parts or path.parts[:1] != (FOLDER,):
+        return f"must be a path under {FOLDER}/ in the content folder"
+    if path.suffix != ".md":
+        return "must be a .md file"
+    return None
+
+
+def stamp_of(moment: datetime) -> str:
+    """A capture time as an address segment: `20240101-030000`, in UTC."""
+    return moment.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+
+
+def compare_versions(
+    versions: Sequence[tuple[datetime, str, str]], current: tuple[str, str]
+) -> tuple[Revision, ...]:
+    """Revisions from (captured, title, Markdown body) of the earlier versions, oldest first,
+    each compared with the next one; `current` is the article's own (title, body)."""
+    texts = [(title, plain_paragraphs(body)) for _, title, body in versions]
+    texts.append((current[0], plain_paragraphs(current[1])))
+    found = []
+    for position, (captured, title, _) in enumerate(versions):
+        old, new = texts[position], texts[position + 1]
+        found.append(
+            Revision(
+                captured=captured,
+                stamp=stamp_of(captured),
+                title=title,
+                paragraphs=old[1],
+                diff=_diff(old, new),
+                correction=correction_note(new[1]),
+            )
+        )
+    return tuple(found)
+
+
+def _diff(
+    old: tuple[str, tuple[str, ...]], new: tuple[str, tuple[str, ...]]
+) -> tuple[tuple[DiffRun, ...], ...]:
+    # the titles lead the diff only when they differ
+    if old[0].split() == new[0].split():
+        return word_diff(old[1], new[1])
+    return word_diff((old[0], *old[1]), (new[0], *new[1]))
+
+
+def correction_note(paragraphs: Sequence[str]) -> str | None:
+    """A leading or trailing "Koreksi:", "Ralat:" or "Correction:" paragraph, if there is one."""
+    for paragraph in (paragraphs[:1], paragraphs[-1:]):
+        if paragraph and _CORRECTION.match(paragraph[0]):
+            return paragraph[0]
+    return None
+
+
+def word_diff(old: Sequence[str], new: Sequence[str]) -> tuple[tuple[DiffRun, ...], ...]:
+    """The paragraphs of `new` with the words `old` had instead marked: runs of words, each
+    equal, deleted or inserted. Paragraphs follow the newer text (a removed break joins)."""
+    before, after = _words(old), _words(new)
+    paragraphs: list[tuple[DiffRun, ...]] = []
+    runs: list[DiffRun] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op in ("delete", "replace"):
+            _add(runs, "-", [w for w in before[i1:i2] if w != _BREAK])
+        if op in ("insert", "replace", "equal"):
+            for word in after[j1:j2]:
+                if word == _BREAK:
+                    paragraphs.append(tuple(runs))
+                    runs = []
+                else:
+                    _add(runs, " " if op == "equal" else "+", [word])
+    if runs:
+        paragraphs.append(tuple(runs))
+    return tuple(p for p in paragraphs if p)
+
+
+def _words(paragraphs: Sequence[str]) -> list[str]:
+    words: list[str] = []
+    for paragraph in paragraphs:
+        words += [*paragraph.split(), _BREAK]
+    return words
+
+
+def _add(runs: list[DiffRun], op: str, words: list[str]) -> None:
+    """Append words to the last run if it has the same mark, else as a new run."""
+    if not words:
+        return
+    text = " ".join(words)
+    if runs and runs[-1][0] == op:
+        runs[-1] = (op, f"{runs[-1][1]} {text}")
+    else:
+        runs.append((op, text))
