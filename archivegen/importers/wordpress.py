@@ -1,0 +1,375 @@
+"""WordPress exports (WXR, Tools → Export) into articles: posts, their authors, terms and images.
+
+An export can be hundreds of megabytes, so it is streamed twice with lxml's iterparse,
+each item dropped once read: a first pass learns what posts refer to (the authors'
+display names, the attachments, the site's UTC offset), the second reads the posts.
+The parser reads no DTD and makes no request, expands no entity, and an export that
+declares entities (a billion-laughs bomb, an external entity reading a local file) is
+refused before any item is read: WordPress writes none.
+
+Only published posts are imported unless asked (`WordPressSelection`); a draft or any
+status but `publish` is written with `draft: true`, so the build does not publish it.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from urllib.parse import unquote
+
+from lxml import etree
+
+from archivegen.content.slug import is_safe_slug, slugify
+from archivegen.errors import ImportError_
+from archivegen.importers.html_fragment import fragment_text, fragment_to_markdown
+from archivegen.importers.html_markdown import XmlElement
+from archivegen.importers.model import FileNote, ImportedArticle, ImportOutcome, ReadItem, Status
+from archivegen.importers.sources import RawFile
+from archivegen.importers.wordpress_content import Attachment, post_html
+
+# WordPress's statuses (wp-includes/post.php); `inherit` is an attachment's or revision's
+STATUSES = frozenset({"publish", "future", "draft", "pending", "private", "trash", "inherit"})
+_ZERO_DATE = "0000-00-00 00:00:00"
+_WP = "{http://wordpress.org/export/"  # 1.0, 1.1 and 1.2 differ in the version only
+_NAMESPACES = {
+    "http://purl.org/rss/1.0/modules/content/": "content",
+    "http://purl.org/dc/elements/1.1/": "dc",
+}
+_OFFSET_SAMPLE = 200  # posts whose two dates tell the site's offset
+
+
+@dataclass(frozen=True, slots=True)
+class WordPressSelection:
+    """Which items of an export become articles: their post types and statuses."""
+
+    types: frozenset[str] = frozenset({"post"})
+    statuses: frozenset[str] = frozenset({"publish"})
+
+    @classmethod
+    def parse(cls, types: str | None, statuses: str | None) -> WordPressSelection:
+        """From `--wp-types post,page` and `--wp-status publish,draft` (None: the default)."""
+        chosen = cls()
+        type_set = _words(types, "wp-types") if types else chosen.types
+        if "attachment" in type_set:
+            message = "attachment: attachments are imported as the images of their posts"
+            raise ImportError_(message, field="wp-types")
+        status_set = _words(statuses, "wp-status") if statuses else chosen.statuses
+        unknown = sorted(status_set - STATUSES)
+        if unknown:
+            known = ", ".join(sorted(STATUSES))
+            raise ImportError_(f"{', '.join(unknown)}: not a status ({known})", field="wp-status")
+        return cls(type_set, status_set)
+
+
+def _words(value: str, name: str) -> frozenset[str]:
+    words = frozenset(w.strip().lower() for w in value.split(",") if w.strip())
+    if not words:
+        raise ImportError_(f"{value!r}: give a comma-separated list", field=name)
+    return words
+
+
+@dataclass(slots=True)
+class _Site:
+    """What the first pass learns: what posts refer to by login or id."""
+
+    authors: dict[str, str] = field(default_factory=dict)  # login -> display name
+    attachments: dict[str, Attachment] = field(default_factory=dict)  # id -> attachment
+    children: dict[str, list[str]] = field(default_factory=dict)  # post id -> attachment ids
+    offsets: Counter[timedelta] = field(default_factory=Counter)  # post_date - post_date_gmt
+
+
+def read_wordpress(
+    raw: RawFile, zone: tzinfo, selection: WordPressSelection = WordPressSelection()
+) -> Iterator[ReadItem]:
+    """The selected posts of an export, then a note of what was left out and why."""
+    site = _survey(raw)
+    local = _site_zone(site, zone)
+    skipped: Counter[str] = Counter()
+    for line, item in _items(raw, strict=True):
+        fields = _fields(item)
+        kind, status = fields.get("wp:post_type", "post"), fields.get("wp:status", "")
+        if kind not in selection.types or status not in selection.statuses:
+            skipped[_skip_label(kind, status, selection)] += 1
+            continue
+        yield from _post(item, fields, f"{raw.origin}:{line}", site, local)
+    if skipped:
+        listed = ", ".join(f"{n} {label}" for label, n in sorted(skipped.items()))
+        yield FileNote(raw.origin, f"not imported: {listed} (see --wp-types and --wp-status)")
+
+
+def _skip_label(kind: str, status: str, selection: WordPressSelection) -> str:
+    if kind not in selection.types:
+        return f"{kind} item(s)"
+    return f"{kind} item(s) with status {status or 'none'}"
+
+
+def _survey(raw: RawFile) -> _Site:
+    """The first pass: authors, attachments and the site's offset; an XML error ends it
+    quietly (the second pass reports it, after the posts before it)."""
+    site = _Site()
+    for _, el in _items(raw, strict=False, authors=True):
+        if el.tag.endswith("}author"):
+            login = _text(el, "wp:author_login")
+            shown = _text(el, "wp:author_display_name") or _full_name(el) or login
+            site.authors[login] = html.unescape(shown)
+            continue
+        fields = _fields(el)
+        if fields.get("wp:post_type") == "attachment":
+            _add_attachment(site, fields, el)
+        elif sum(site.offsets.values()) < _OFFSET_SAMPLE:
+            local, utc = _naive(fields.get("wp:post_date")), _naive(fields.get("wp:post_date_gmt"))
+            if local and utc:
+                site.offsets[local - utc] += 1
+    return site
+
+
+def _full_name(el: XmlElement) -> str:
+    return " ".join(
+        p for p in (_text(el, "wp:author_first_name"), _text(el, "wp:author_last_name")) if p
+    )
+
+
+def _add_attachment(site: _Site, fields: dict[str, str], item: XmlElement) -> None:
+    url = fields.get("wp:attachment_url") or fields.get("guid", "")
+    if not url:
+        return
+    post_id, parent = fields.get("wp:post_id", ""), fields.get("wp:post_parent", "0")
+    site.attachments[post_id] = Attachment(
+        url=url.strip(),
+        title=html.unescape(fields.get("title", "")),
+        caption=fragment_text(fields.get("excerpt:encoded", "")),
+        alt=_postmeta(item).get("_wp_attachment_image_alt", ""),
+        parent=parent,
+    )
+    if parent != "0":
+        site.children.setdefault(parent, []).append(post_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Zone:
+    """The zone a post's local date is read in, and where it came from (for the note)."""
+
+    zone: tzinfo
+    why: str
+
+
+def _site_zone(site: _Site, zone: tzinfo) -> _Zone:
+    """The site's UTC offset as its posts show it (local time minus UTC), else zone.
+
+    WXR does not say the site's timezone, but every post with both dates shows its offset.
+    """
+    offset = site.offsets.most_common(1)[0][0] if site.offsets else None
+    if offset is None or not _plausible_offset(offset):
+        return _Zone(zone, "the import's timezone (no post of the export shows the site's)")
+    return _Zone(timezone(offset), "the site's offset (post_date - post_date_gmt of its posts)")
+
+
+def _post(
+    item: XmlElement, fields: dict[str, str], origin: str, site: _Site, local: _Zone
+) -> Iterator[ReadItem]:
+    title = fragment_text(fields.get("title", ""))
+    if not title:
+        yield ImportOutcome(origin, Status.FAILED, reason="title: the post has none")
+        return
+    link = fields.get("link", "").strip() or None
+    post_id = fields.get("wp:post_id", "")
+    content = post_html(fields.get("content:encoded", ""), post_id, site.attachments, site.children)
+    body = fragment_to_markdown(content, link)
+    excerpt = fragment_text(fields.get("excerpt:encoded", ""))
+    if not body and excerpt:
+        body, excerpt = fragment_to_markdown(fields["excerpt:encoded"], link), ""
+        yield FileNote(origin, "body: the post has no content: its excerpt was imported")
+    if not body:
+        yield ImportOutcome(origin, Status.FAILED, reason="body: the post has no text")
+        return
+    date, note = _post_date(fields, local)
+    if note:
+        yield FileNote(origin, note)
+    categories, tags = _terms(item)
+    creator = fields.get("dc:creator", "").strip()
+    yield ImportedArticle(
+        title=title,
+        date=date,
+        body=body,
+        origin=origin,
+        authors=(site.authors.get(creator, creator),) if creator else (),
+        category=categories[0] if categories else None,
+        tags=tuple(dict.fromkeys((*tags, *categories[1:]))),
+        image_caption=_featured(item, site).caption or None,
+        source=link,
+        extra=_extra(item, fields, site, excerpt),
+        updated=_updated(fields, date),
+        draft=fields.get("wp:status") != "publish",
+    )
+
+
+def _post_date(fields: dict[str, str], local: _Zone) -> tuple[datetime | None, str | None]:
+    """The post's UTC date, else its local date in the site's zone (with a note saying so)."""
+    utc, shown = _naive(fields.get("wp:post_date_gmt")), _naive(fields.get("wp:post_date"))
+    if utc is not None:  # the moment; shown at the post's own offset, as its site showed it
+        offset = shown - utc if shown else timedelta(0)
+        zone = timezone(offset) if _plausible_offset(offset) else UTC
+        return utc.replace(tzinfo=UTC).astimezone(zone), None
+    if shown is None:
+        return None, None
+    moment = shown.replace(tzinfo=local.zone)
+    note = (
+        f"date: wp:post_date_gmt is {_ZERO_DATE}: wp:post_date {shown:%Y-%m-%d %H:%M} read"
+        f" at UTC{moment.isoformat()[-6:]}, {local.why}"
+    )
+    return moment, note
+
+
+def _plausible_offset(offset: timedelta) -> bool:
+    """A UTC offset some zone has: under 15 hours, in quarter hours (UTC+05:45 is Nepal's)."""
+    return abs(offset) < timedelta(hours=15) and offset % timedelta(minutes=15) == timedelta(0)
+
+
+def _updated(fields: dict[str, str], date: datetime | None) -> datetime | None:
+    # WordPress 5.x and later export the last edit as well
+    modified = _naive(fields.get("wp:post_modified_gmt"))
+    moment = modified.replace(tzinfo=UTC) if modified else None
+    return moment if moment and date and moment > date else None
+
+
+def _naive(value: str | None) -> datetime | None:
+    if not value or value.strip() == _ZERO_DATE:
+        return None
+    try:
+        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
+def _terms(item: XmlElement) -> tuple[list[str], list[str]]:
+    """The post's categories (the default `uncategorized` last) and tags, in order."""
+    categories: list[tuple[bool, str]] = []
+    tags: list[str] = []
+    for el in item.iterchildren("category"):
+        name = html.unescape(" ".join((el.text or "").split()))
+        if not name:
+            continue
+        if el.get("domain") == "category":
+            categories.append((el.get("nicename") == "uncategorized", name))
+        elif el.get("domain") == "post_tag":
+            tags.append(name)
+    ordered = [name for _, name in sorted(categories, key=lambda c: c[0])]
+    return list(dict.fromkeys(ordered)), list(dict.fromkeys(tags))
+
+
+def _extra(
+    item: XmlElement, fields: dict[str, str], site: _Site, excerpt: str
+) -> tuple[tuple[str, str], ...]:
+    extra: list[tuple[str, str]] = []
+    image = _featured(item, site).url
+    if image:
+        extra.append(("image", image))
+    slug = _slug(fields.get("wp:post_name", ""))
+    if slug:
+        extra.append(("slug", slug))
+    if excerpt:
+        extra.append(("excerpt", excerpt))
+    return tuple(extra)
+
+
+def _featured(item: XmlElement, site: _Site) -> Attachment:
+    """The post's featured image (`_thumbnail_id`), or an attachment without a URL."""
+    found = site.attachments.get(_postmeta(item).get("_thumbnail_id", ""))
+    return found or Attachment(url="")
+
+
+def _slug(name: str) -> str | None:
+    """wp:post_name as a slug: as it is when safe, else made from its (percent-decoded) text."""
+    name = name.strip()
+    if not name:
+        return None
+    return name if is_safe_slug(name) else slugify(unquote(name)) or None
+
+
+def _postmeta(item: XmlElement) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for el in item:
+        if el.tag.startswith(_WP) and el.tag.endswith("}postmeta"):
+            meta[_text(el, "wp:meta_key")] = _text(el, "wp:meta_value")
+    return meta
+
+
+def _fields(item: XmlElement) -> dict[str, str]:
+    """The item's simple children by prefixed name (`wp:post_date_gmt`, `title`)."""
+    return {_name(el.tag): el.text or "" for el in item if isinstance(el.tag, str)}
+
+
+def _name(tag: str) -> str:
+    """`{http://wordpress.org/export/1.2/}status` -> `wp:status`; `title` -> `title`."""
+    if not tag.startswith("{"):
+        return tag
+    namespace, local = tag[1:].split("}", 1)
+    if namespace.startswith(_WP[1:]):
+        prefix = "excerpt" if namespace.rstrip("/").endswith("excerpt") else "wp"
+    else:
+        prefix = _NAMESPACES.get(namespace, namespace)
+    return f"{prefix}:{local}"
+
+
+def _text(el: XmlElement, name: str) -> str:
+    for child in el:
+        if isinstance(child.tag, str) and _name(child.tag) == name:
+            return (child.text or "").strip()
+    return ""
+
+
+def _items(
+    raw: RawFile, *, strict: bool, authors: bool = False
+) -> Iterator[tuple[int, XmlElement]]:
+    """Each <item> (and, if asked, <wp:author>) of an export with its line, streamed: each
+    is cleared once the caller is done with it, so memory holds one item at a time."""
+    with raw.open() as stream:
+        events = etree.iterparse(
+            stream,
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        try:
+            yield from _wanted(events, raw.origin, authors)
+        except etree.XMLSyntaxError as exc:
+            if strict:
+                line = exc.lineno or None
+                message = f"not well-formed XML: {exc.msg}; the posts before it were imported"
+                raise ImportError_(message, path=raw.origin, line=line) from None
+
+
+def _wanted(
+    events: etree.iterparse, origin: str, authors: bool
+) -> Iterator[tuple[int, XmlElement]]:
+    checked = False
+    for event, el in events:
+        if not checked:
+            _refuse_entities(el, origin)
+            checked = True
+        if event != "end":
+            continue
+        if el.tag == "item" or (authors and el.tag.startswith(_WP) and el.tag.endswith("}author")):
+            yield el.sourceline or 0, el
+            el.clear(keep_tail=False)
+            parent = el.getparent()
+            while parent is not None and el.getprevious() is not None:
+                del parent[0]  # the items already read
+
+
+def _refuse_entities(root: XmlElement, origin: str) -> None:
+    info = root.getroottree().docinfo
+    dtd = info.internalDTD
+    if info.system_url or info.public_id or (dtd is not None and any(dtd.iterentities())):
+        raise ImportError_(
+            "the export declares a DTD or entities (WordPress writes none; they could expand "
+            "to gigabytes or read local files): refused, nothing read",
+            path=origin,
+        )
