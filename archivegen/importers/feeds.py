@@ -80,7 +80,7 @@ def _feed_bytes(raw: RawFile) -> bytes:
 
 
 def _entry(
-    entry: Mapping[str, Any], origin: str, content: Mapping[str, Any] | None, zone: tzinfo
+    entry: dict[str, Any], origin: str, content: Mapping[str, Any] | None, zone: tzinfo
 ) -> ImportedArticle | ImportOutcome:
     title = _text_of(entry.get("title_detail") or {"value": entry.get("title", "")})
     if not title:
@@ -130,16 +130,16 @@ def _text_of(detail: Mapping[str, Any]) -> str:
     return " ".join(value.split())
 
 
-def _date(entry: Mapping[str, Any], name: str, zone: tzinfo) -> datetime | None:
+def _date(entry: dict[str, Any], name: str, zone: tzinfo) -> datetime | None:
     """A date as the feed writes it, its offset kept (RFC 822 in RSS, RFC 3339 in Atom);
     feedparser's UTC reading of forms neither parser knows; zone for one without offset."""
     # read as a plain dict: feedparser answers a missing `updated` with `published`, warning
-    text = str(dict.get(entry, name) or "").strip()  # type: ignore[arg-type]
+    text = str(dict.get(entry, name) or "").strip()
     if not text:
         return None
     moment = _rfc822(text) or _rfc3339(text)
     if moment is None:
-        parsed = dict.get(entry, f"{name}_parsed")  # type: ignore[arg-type]  # UTC struct_time
+        parsed = dict.get(entry, f"{name}_parsed")  # a time.struct_time, in UTC
         return datetime(*parsed[:6]).replace(tzinfo=UTC) if parsed else None
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 

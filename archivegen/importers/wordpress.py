@@ -1,11 +1,9 @@
 """WordPress exports (WXR, Tools → Export) into articles: posts, their authors, terms and images.
 
-An export can be hundreds of megabytes, so it is streamed twice with lxml's iterparse,
-each item dropped once read: a first pass learns what posts refer to (the authors'
-display names, the attachments, the site's UTC offset), the second reads the posts.
-The parser reads no DTD and makes no request, expands no entity, and an export that
-declares entities (a billion-laughs bomb, an external entity reading a local file) is
-refused before any item is read: WordPress writes none.
+An export can be hundreds of megabytes, so it is streamed twice (wordpress_xml.py, which
+also refuses hostile XML), each item dropped once read: a first pass learns what posts
+refer to (the authors' display names, the attachments, the site's UTC offset), the
+second reads the posts.
 
 Only published posts are imported unless asked (`WordPressSelection`); a draft or any
 status but `publish` is written with `draft: true`, so the build does not publish it.
@@ -20,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from urllib.parse import unquote
 
-from lxml import etree
-
 from archivegen.content.slug import is_safe_slug, slugify
 from archivegen.errors import ImportError_
 from archivegen.importers.html_fragment import fragment_text, fragment_to_markdown
@@ -29,15 +25,11 @@ from archivegen.importers.html_markdown import XmlElement
 from archivegen.importers.model import FileNote, ImportedArticle, ImportOutcome, ReadItem, Status
 from archivegen.importers.sources import RawFile
 from archivegen.importers.wordpress_content import Attachment, post_html
+from archivegen.importers.wordpress_xml import child_text, export_items, item_fields, postmeta
 
 # WordPress's statuses (wp-includes/post.php); `inherit` is an attachment's or revision's
 STATUSES = frozenset({"publish", "future", "draft", "pending", "private", "trash", "inherit"})
 _ZERO_DATE = "0000-00-00 00:00:00"
-_WP = "{http://wordpress.org/export/"  # 1.0, 1.1 and 1.2 differ in the version only
-_NAMESPACES = {
-    "http://purl.org/rss/1.0/modules/content/": "content",
-    "http://purl.org/dc/elements/1.1/": "dc",
-}
 _OFFSET_SAMPLE = 200  # posts whose two dates tell the site's offset
 
 
@@ -88,8 +80,8 @@ def read_wordpress(
     site = _survey(raw)
     local = _site_zone(site, zone)
     skipped: Counter[str] = Counter()
-    for line, item in _items(raw, strict=True):
-        fields = _fields(item)
+    for line, item in export_items(raw, strict=True):
+        fields = item_fields(item)
         kind, status = fields.get("wp:post_type", "post"), fields.get("wp:status", "")
         if kind not in selection.types or status not in selection.statuses:
             skipped[_skip_label(kind, status, selection)] += 1
@@ -110,13 +102,13 @@ def _survey(raw: RawFile) -> _Site:
     """The first pass: authors, attachments and the site's offset; an XML error ends it
     quietly (the second pass reports it, after the posts before it)."""
     site = _Site()
-    for _, el in _items(raw, strict=False, authors=True):
+    for _, el in export_items(raw, strict=False, authors=True):
         if el.tag.endswith("}author"):
-            login = _text(el, "wp:author_login")
-            shown = _text(el, "wp:author_display_name") or _full_name(el) or login
+            login = child_text(el, "wp:author_login")
+            shown = child_text(el, "wp:author_display_name") or _full_name(el) or login
             site.authors[login] = html.unescape(shown)
             continue
-        fields = _fields(el)
+        fields = item_fields(el)
         if fields.get("wp:post_type") == "attachment":
             _add_attachment(site, fields, el)
         elif sum(site.offsets.values()) < _OFFSET_SAMPLE:
@@ -128,7 +120,9 @@ def _survey(raw: RawFile) -> _Site:
 
 def _full_name(el: XmlElement) -> str:
     return " ".join(
-        p for p in (_text(el, "wp:author_first_name"), _text(el, "wp:author_last_name")) if p
+        p
+        for p in (child_text(el, "wp:author_first_name"), child_text(el, "wp:author_last_name"))
+        if p
     )
 
 
@@ -141,7 +135,7 @@ def _add_attachment(site: _Site, fields: dict[str, str], item: XmlElement) -> No
         url=url.strip(),
         title=html.unescape(fields.get("title", "")),
         caption=fragment_text(fields.get("excerpt:encoded", "")),
-        alt=_postmeta(item).get("_wp_attachment_image_alt", ""),
+        alt=postmeta(item).get("_wp_attachment_image_alt", ""),
         parent=parent,
     )
     if parent != "0":
@@ -277,7 +271,7 @@ def _extra(
 
 def _featured(item: XmlElement, site: _Site) -> Attachment:
     """The post's featured image (`_thumbnail_id`), or an attachment without a URL."""
-    found = site.attachments.get(_postmeta(item).get("_thumbnail_id", ""))
+    found = site.attachments.get(postmeta(item).get("_thumbnail_id", ""))
     return found or Attachment(url="")
 
 
@@ -287,89 +281,3 @@ def _slug(name: str) -> str | None:
     if not name:
         return None
     return name if is_safe_slug(name) else slugify(unquote(name)) or None
-
-
-def _postmeta(item: XmlElement) -> dict[str, str]:
-    meta: dict[str, str] = {}
-    for el in item:
-        if el.tag.startswith(_WP) and el.tag.endswith("}postmeta"):
-            meta[_text(el, "wp:meta_key")] = _text(el, "wp:meta_value")
-    return meta
-
-
-def _fields(item: XmlElement) -> dict[str, str]:
-    """The item's simple children by prefixed name (`wp:post_date_gmt`, `title`)."""
-    return {_name(el.tag): el.text or "" for el in item if isinstance(el.tag, str)}
-
-
-def _name(tag: str) -> str:
-    """`{http://wordpress.org/export/1.2/}status` -> `wp:status`; `title` -> `title`."""
-    if not tag.startswith("{"):
-        return tag
-    namespace, local = tag[1:].split("}", 1)
-    if namespace.startswith(_WP[1:]):
-        prefix = "excerpt" if namespace.rstrip("/").endswith("excerpt") else "wp"
-    else:
-        prefix = _NAMESPACES.get(namespace, namespace)
-    return f"{prefix}:{local}"
-
-
-def _text(el: XmlElement, name: str) -> str:
-    for child in el:
-        if isinstance(child.tag, str) and _name(child.tag) == name:
-            return (child.text or "").strip()
-    return ""
-
-
-def _items(
-    raw: RawFile, *, strict: bool, authors: bool = False
-) -> Iterator[tuple[int, XmlElement]]:
-    """Each <item> (and, if asked, <wp:author>) of an export with its line, streamed: each
-    is cleared once the caller is done with it, so memory holds one item at a time."""
-    with raw.open() as stream:
-        events = etree.iterparse(
-            stream,
-            events=("start", "end"),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
-        try:
-            yield from _wanted(events, raw.origin, authors)
-        except etree.XMLSyntaxError as exc:
-            if strict:
-                line = exc.lineno or None
-                message = f"not well-formed XML: {exc.msg}; the posts before it were imported"
-                raise ImportError_(message, path=raw.origin, line=line) from None
-
-
-def _wanted(
-    events: etree.iterparse, origin: str, authors: bool
-) -> Iterator[tuple[int, XmlElement]]:
-    checked = False
-    for event, el in events:
-        if not checked:
-            _refuse_entities(el, origin)
-            checked = True
-        if event != "end":
-            continue
-        if el.tag == "item" or (authors and el.tag.startswith(_WP) and el.tag.endswith("}author")):
-            yield el.sourceline or 0, el
-            el.clear(keep_tail=False)
-            parent = el.getparent()
-            while parent is not None and el.getprevious() is not None:
-                del parent[0]  # the items already read
-
-
-def _refuse_entities(root: XmlElement, origin: str) -> None:
-    info = root.getroottree().docinfo
-    dtd = info.internalDTD
-    if info.system_url or info.public_id or (dtd is not None and any(dtd.iterentities())):
-        raise ImportError_(
-            "the export declares a DTD or entities (WordPress writes none; they could expand "
-            "to gigabytes or read local files): refused, nothing read",
-            path=origin,
-        )
