@@ -60,7 +60,9 @@ _READ_ERRORS = (
     OSError,
 )
 _GZIP_START = b"\x1f\x8b\x08"
-_WARC_START = b"\nWARC/1."
+# not only after a newline: the cut record before it may end anywhere (a false start in a
+# payload reads as no record, and the scan goes on)
+_WARC_START = b"WARC/1."
 _SCAN_BYTES = 1024 * 1024
 # a batch of pages for the workers: enough to keep every core busy, little enough memory
 _BATCH_PAGES = 64
@@ -303,15 +305,14 @@ def _signature(handle: IO[bytes]) -> bytes:
 
 
 def _next_start(handle: IO[bytes], signature: bytes, pos: int) -> int | None:
-    """Where the next record seems to start from pos on: a gzip member, or a `WARC/1.` line."""
+    """Where the next record seems to start from pos on: a gzip member, or `WARC/1.`."""
     handle.seek(pos)
     tail = b""
     while chunk := handle.read(_SCAN_BYTES):
         window = tail + chunk
         at = window.find(signature)
         if at >= 0:
-            found = pos - len(tail) + at
-            return found + 1 if signature == _WARC_START else found
+            return pos - len(tail) + at
         tail = window[-(len(signature) - 1) :]
         pos += len(chunk)
     return None
