@@ -21,7 +21,6 @@ from archivegen.content.markdown import plain_paragraphs
 
 FOLDER = ".revisions"  # under the content folder; hidden, so no walk reads it as articles
 _CORRECTION = re.compile(r"^\W*(koreksi|ralat|correction)\s*:", re.IGNORECASE)
-_BREAK = "\n"  # a paragraph's end among the words compared
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,32 +103,33 @@ def correction_note(paragraphs: Sequence[str]) -> str | None:
 
 
 def word_diff(old: Sequence[str], new: Sequence[str]) -> tuple[tuple[DiffRun, ...], ...]:
-    """The paragraphs of `new` with the words `old` had instead marked: runs of words, each
-    equal, deleted or inserted. Paragraphs follow the newer text (a removed break joins)."""
-    before, after = _words(old), _words(new)
-    paragraphs: list[tuple[DiffRun, ...]] = []
+    """The paragraphs of both versions, each as runs of words marked equal, deleted or
+    inserted. Paragraphs are matched first, then the words of each changed pair: a word
+    diff over the whole text would pair a sentence's words with a far paragraph's."""
+    found: list[tuple[DiffRun, ...]] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            found += [((" ", paragraph),) for paragraph in new[j1:j2]]
+            continue
+        pairs = list(zip(old[i1:i2], new[j1:j2], strict=False))
+        found += [_paragraph_diff(before, after) for before, after in pairs]
+        found += [(("-", paragraph),) for paragraph in old[i1 + len(pairs) : i2]]
+        found += [(("+", paragraph),) for paragraph in new[j1 + len(pairs) : j2]]
+    return tuple(found)
+
+
+def _paragraph_diff(old: str, new: str) -> tuple[DiffRun, ...]:
+    before, after = old.split(), new.split()
     runs: list[DiffRun] = []
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op in ("delete", "replace"):
-            _add(runs, "-", [w for w in before[i1:i2] if w != _BREAK])
-        if op in ("insert", "replace", "equal"):
-            for word in after[j1:j2]:
-                if word == _BREAK:
-                    paragraphs.append(tuple(runs))
-                    runs = []
-                else:
-                    _add(runs, " " if op == "equal" else "+", [word])
-    if runs:
-        paragraphs.append(tuple(runs))
-    return tuple(p for p in paragraphs if p)
-
-
-def _words(paragraphs: Sequence[str]) -> list[str]:
-    words: list[str] = []
-    for paragraph in paragraphs:
-        words += [*paragraph.split(), _BREAK]
-    return words
+        if op == "equal":
+            _add(runs, " ", after[j1:j2])
+            continue
+        _add(runs, "-", before[i1:i2])
+        _add(runs, "+", after[j1:j2])
+    return tuple(runs)
 
 
 def _add(runs: list[DiffRun], op: str, words: list[str]) -> None:

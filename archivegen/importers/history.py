@@ -11,6 +11,8 @@ line breaks alone are no revision.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,9 +21,31 @@ from pathlib import Path
 from typing import Any
 
 from archivegen.content.frontmatter import parse_front_matter, split_front_matter
+from archivegen.content.revisions import FOLDER
 from archivegen.errors import ArchivegenError
 
 RevisionItem = dict[str, str]  # {"captured": ISO 8601, "file": ".revisions/...md"}
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """A file to keep under .revisions/ and its text; `replaces`: a revision file it
+    supersedes (the same words, seen earlier), removed once it is written."""
+
+    path: Path
+    text: str
+    replaces: Path | None = None
+
+
+def revision_path(into: Path, path: Path, text: str, stamp: str) -> Path:
+    """Where a file's earlier text is kept: `.revisions/<its path>/<its time>-<digest>.md`
+    (names sort by time, and the same text is kept once). In one folder for the whole
+    archive, not beside each article: the `revisions:` list names each file from the
+    content folder, so an article moved by hand still finds its revisions."""
+    relative = path.resolve().relative_to(into.resolve()).with_suffix("")
+    when = re.sub(r"[^0-9T+]", "", stamp)[:20] or "undated"
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+    return into / FOLDER / relative / f"{when}-{digest}.md"
 
 
 @dataclass(frozen=True, slots=True)
