@@ -117,3 +117,15 @@ def test_more_mentions_rank_higher_whatever_the_year(browser: Any, sites: tuple[
     assert len(counts) == 12 + 2 + 1
     # three mentions first (all of 2016), then two (2016 and the 2022 one), then one
     assert counts == sorted(counts, reverse=True)
+
+
+def test_ties_are_newest_first_whatever_the_shards(browser: Any, sites: tuple[str, str]) -> None:
+    # a reporter's name is in each of their articles once, with the same weight: all tie
+    by_siti = [a for a in ARTICLES if a["author"] == "Siti Aminah"]
+    newest_first = [a["title"] for a in sorted(by_siti, key=lambda a: a["date"], reverse=True)]
+    tab = browser.new_page()
+    try:
+        for site_url in sites:
+            assert ranked(tab, site_url, "Siti Aminah") == newest_first
+    finally:
+        tab.close()

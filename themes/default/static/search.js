@@ -38,8 +38,8 @@ const SHOWN_VALUES = 12; // filter values shown before "Show all"
 const TYPING_DELAY_MS = 250;
 const COUNTED_PAGES = 200; // a several-word query counts filters from this many fragments
 const EXCERPT_WORDS = 30;
-// Scores closer than this (relative) are ties, ordered by page id: the division above
-// recovers a score to about 1e-7, and it must not order equal pages by their shard.
+// Scores closer than this (relative) are ties, newest first: the division above recovers a
+// score to about 1e-7, and it must not order equal pages by their shard.
 const TIE = 1e-5;
 const META_FIELDS = ["title", "category", "byline", "date", "image", "image_alt", "image_caption"];
 const RANKING = {
@@ -214,16 +214,31 @@ async function rankedAcrossShards(exact, filters, candidates) {
   const score = new Map();
   const perWord = exact.words.map(async (word, i) => {
     const archiveIdf = idf(archivePages, exact.searches[i].unfilteredResultCount);
-    const { results, shardOf, matching } = await searchByShard(word, filters, holding);
-    for (const result of results) {
+    const found = await searchByShard(word, filters, holding);
+    for (const result of found.results) {
       if (!exact.ids.has(result.id)) continue;
-      const shard = shardOf(result);
-      const part = (result.score / idf(shardSizes[shard], matching[shard] || 0)) * archiveIdf;
+      const shard = found.shardOf(result);
+      const part = (result.score / idf(shardSizes[shard], found.matching[shard] || 0)) * archiveIdf;
       score.set(result.id, (score.get(result.id) || 0) + part);
     }
+    return found.shardOf;
   });
-  await Promise.all(perWord);
-  return byScore(kept, score);
+  const [shardOf] = await Promise.all(perWord); // every kept page holds every word
+  const newer = await newestFirst(exact.words[0], filters, holding, shardOf);
+  return byScore(kept, score, newer);
+}
+
+// Ties are ordered newest first, a rule that does not depend on the shards either (Pagefind's
+// page ids do: they differ between a shard's index and an unsharded one): a page's shard
+// (newest first, as `shards`), then its place in its shard's date order (a date-sorted
+// search scores a page by its rank within its own index).
+async function newestFirst(word, filters, holding, shardOf) {
+  const among = shards.length === 1 ? filters : { ...filters, shard: { any: holding } };
+  const search = await pagefind.search(word, { filters: among, sort: { date: "desc" } });
+  const rank = new Map(search.results.map((result) => [result.id, result.score]));
+  return (a, b) =>
+    shards.indexOf(shardOf(a)) - shards.indexOf(shardOf(b)) ||
+    (rank.get(b.id) ?? 0) - (rank.get(a.id) ?? 0);
 }
 
 function idf(pages, matching) {
@@ -269,8 +284,8 @@ async function searchByShard(word, filters, holding) {
   };
 }
 
-// Highest score first; a run of scores within TIE of each other is one tie, by page id.
-function byScore(results, score) {
+// Highest score first; a run of scores within TIE of each other is one tie, `newer` first.
+function byScore(results, score, newer) {
   const sorted = [...results].sort((a, b) => (score.get(b.id) || 0) - (score.get(a.id) || 0));
   const ordered = [];
   let tie = [];
@@ -278,13 +293,13 @@ function byScore(results, score) {
   for (const result of sorted) {
     const value = score.get(result.id) || 0;
     if (previous !== null && previous - value > TIE * previous) {
-      ordered.push(...tie.sort((a, b) => a.id.localeCompare(b.id)));
+      ordered.push(...tie.sort(newer));
       tie = [];
     }
     tie.push(result);
     previous = value;
   }
-  ordered.push(...tie.sort((a, b) => a.id.localeCompare(b.id)));
+  ordered.push(...tie.sort(newer));
   return ordered;
 }
 
