@@ -11,6 +11,7 @@ from typing import Any
 
 from archivegen.config import SiteConfig
 from archivegen.content.aliases import clean_alias
+from archivegen.content.copies import original_file
 from archivegen.content.dates import DateProblem, parse_date
 from archivegen.content.frontmatter import field_lines, parse_front_matter, split_front_matter
 from archivegen.content.images import image_problem
@@ -30,7 +31,7 @@ from archivegen.safeurl import link_problem
 
 KNOWN_FIELDS = {
     "title", "date", "updated", "author", "category", "tags", "image", "image_caption",
-    "source", "section", "slug", "aliases", "draft", "revisions",
+    "source", "section", "slug", "aliases", "draft", "revisions", "duplicate_of",
 }  # fmt: skip
 
 
@@ -264,6 +265,7 @@ class _FieldReader:
             "draft": self.flag("draft"),
             "slug": self.slug(title),
             "revisions": self.revisions(),
+            "duplicate_of": self.duplicate_of(),
             "extra": {k: v for k, v in self.meta.items() if k not in KNOWN_FIELDS},
         }
         return values
@@ -357,6 +359,21 @@ class _FieldReader:
             return None
         self.assumed_timezone |= assumed
         return RevisionEntry(captured, item["file"])
+
+    def duplicate_of(self) -> str | None:
+        """`duplicate_of:`, the original's file, as its source path (what graph/ looks up)."""
+        value = self.meta.get("duplicate_of")
+        if value is None:
+            return None
+        found = original_file(value, self.config.content_path)
+        if isinstance(found, str):
+            self.fail("duplicate_of", found)
+            return None
+        original = _display_path(found, self.config.root)
+        if original == self.shown:
+            self.fail("duplicate_of", f"{value!r} is this article itself; name the original")
+            return None
+        return original
 
     def flag(self, name: str) -> bool:
         value = self.meta.get(name, False)

@@ -39,6 +39,9 @@ class Article:
     # earlier captures whose text differed (`revisions:`), oldest first; the newest one's
     # `correction` is the note ("Koreksi: ...") the article's own text carries
     revisions: tuple[Revision, ...] = ()
+    # `duplicate_of:`, the original this article copies, as the original's `source_path`
+    # (content/copies.py): its page is this one's canonical; this one is not searched
+    duplicate_of: str | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
 
     def __reduce__(self) -> tuple[type[Article], tuple[object, ...]]:

@@ -100,6 +100,7 @@ def article_pages(
     position = {}  # article index -> its position within its category (newest first)
     for members in categories.members.values():
         position.update({index: pos for pos, index in enumerate(members)})
+    originals = original_urls(ordered, urls)
     pages: list[Page] = []
     for index, article in enumerate(ordered):
         entry = entries[index]  # its category and author links, made once
@@ -121,10 +122,30 @@ def article_pages(
                 related=tuple(entries[i] for i in related),
                 search_shard=shards[index],
                 revision_urls=tuple(page.url for page in revisions),
+                original_url=originals[index],
             )
         )
         pages += revisions
     return pages
+
+
+def original_urls(ordered: Sequence[Article], urls: Sequence[str]) -> list[str]:
+    """For each article, the page of the original it copies (`duplicate_of`), else "".
+
+    A copy of a copy points at the first original up the chain (a search engine follows
+    one canonical hop); an original that is not built (a draft, an embargo) leaves the
+    copy its own page as canonical, in the sitemap and searched, as if it were unmarked.
+    """
+    url_of = {article.source_path: url for article, url in zip(ordered, urls, strict=True)}
+    copies = {a.source_path: a.duplicate_of for a in ordered if a.duplicate_of}
+    found = []
+    for article in ordered:
+        path, seen = article.source_path, {article.source_path}
+        while path in copies and copies[path] not in seen:  # a loop stops where it closes
+            path = copies[path]
+            seen.add(path)
+        found.append(url_of.get(path, "") if path != article.source_path else "")
+    return found
 
 
 def revision_pages(url: str, article: Article, category: Link) -> list[RevisionPage]:

@@ -68,7 +68,8 @@ def sitemap_pages(
     locations: list[tuple[str, datetime | None]] = []
     for page in pages:
         if isinstance(page, ArticlePage):
-            locations.append((page.url, lastmod[page.url]))
+            if not page.original_url:  # a copy names its original as canonical: not listed
+                locations.append((page.url, lastmod[page.url]))
         elif isinstance(page, ListingPage):
             newest = page.entries[0].date if page.entries else None
             locations.append((page.url, newest))

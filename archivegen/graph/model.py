@@ -143,6 +143,9 @@ class ArticlePage:
     related: tuple[Entry, ...]
     search_shard: str = ""  # which part of the search index holds it: its year (or month)
     revision_urls: tuple[str, ...] = ()  # the pages of `article.revisions`, in their order
+    # the page of the original this article copies (`duplicate_of`): its canonical link;
+    # "" for an original. A copy is built and listed, never in a sitemap or the search
+    original_url: str = ""
     template: str = "article.html"
 
 

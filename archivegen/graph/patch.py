@@ -41,6 +41,7 @@ PLACEMENT_FIELDS = (
     "updated",
     "aliases",
     "draft",
+    "duplicate_of",
 )
 
 
@@ -48,9 +49,11 @@ def placement(article: Article) -> Placement:
     """Everything of an article the layout of the site depends on.
 
     Order (date, source path), taxonomy pages and their display names (the names as
-    written), sitemap dates (updated), redirects (aliases), and whether it is shown at all
-    (draft; the date decides embargoes). Title, slug, excerpt, caption, image and body are
-    not here: they change only the pages that show the article, and its address.
+    written), sitemap dates (updated), redirects (aliases), whether it is shown at all
+    (draft; the date decides embargoes) and whether it is a copy (duplicate_of: its
+    canonical link, the sitemaps, the search index). Title, slug, excerpt, caption, image
+    and body are not here: they change only the pages that show the article, and its
+    address.
     """
     return (
         article.source_path,
@@ -61,6 +64,7 @@ def placement(article: Article) -> Placement:
         article.updated,
         article.aliases,
         article.draft,
+        article.duplicate_of,
     )
 
 
@@ -175,6 +179,8 @@ def _address_moves(
         if new.slug == old.slug:
             continue
         moved = fill(article_pattern, slug=new.slug, date=new.date)
+        if any(isinstance(p, ArticlePage) and p.original_url == url for p in graph.pages):
+            return f"{path}: copies name it as their original (duplicate_of)"
         if not _free_address(index, url, moved, article_pattern, old):
             return f"{path}: its new address {moved} is taken, or its old one is numbered"
         if moved in moves.values() or any(w.startswith(f"{url}:") for w in graph.warnings):

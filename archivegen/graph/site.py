@@ -22,7 +22,7 @@ from archivegen.graph.articles import (
 )
 from archivegen.graph.feeds import feed_pages, news_sitemap_page, sitemap_pages
 from archivegen.graph.listings import archive_pages, listing_pages
-from archivegen.graph.model import Link, NotFoundPage, Page, RobotsPage, SiteInfo
+from archivegen.graph.model import ArticlePage, Link, NotFoundPage, Page, RobotsPage, SiteInfo
 from archivegen.graph.redirects import alias_rules, redirect_map_pages, redirect_pages
 from archivegen.graph.shards import search_page, search_shards
 from archivegen.graph.taxonomy import Grouping, group_by_term, taxonomy_patterns
@@ -66,7 +66,8 @@ def build_site_graph(articles: Sequence[Article], config: SiteConfig) -> SiteGra
     pages += redirect_pages(rules)
     pages = drop_url_clashes(pages, warnings)
     pages += sitemap_pages(pages, ordered, urls)
-    news = news_sitemap_page(entries, config)
+    copies = {p.url for p in pages if isinstance(p, ArticlePage) and p.original_url}
+    news = news_sitemap_page([e for e in entries if e.url not in copies], config)
     if news is not None:
         pages.append(news)
     pages.append(RobotsPage(news_sitemap_url=news.url if news else None))

@@ -22,7 +22,7 @@ def start_indexing(graph: SiteGraph, out: StagedOutput, context: BuildContext) -
     config = context.config
     search = SearchIndexer(config.output_path, config.language, reuse=not context.options.clean)
     for page in graph.pages:
-        if isinstance(page, ArticlePage):
+        if isinstance(page, ArticlePage) and not page.original_url:  # copies: the original
             relative = output_path(page.url)
             # the manifest hash decides reuse; a page is only linked (never read) to reindex
             search.add_file(relative, out.hashes[relative], out.path_of, page.search_shard)

@@ -197,11 +197,12 @@ def _records(fingerprinter: Fingerprinter, records: tuple[object, ...]) -> bytes
 
 def _article_page(fingerprinter: Fingerprinter, page: ArticlePage) -> bytes:
     # one per article: with listing pages, nearly every fingerprint of a build
-    head = f"\x1eP{page.url}\x1f{page.search_shard}\x1f{page.template}\x1f".encode()
+    head = f"\x1eP{page.url}\x1f{page.search_shard}\x1f{page.template}\x1f"
+    head += f"{page.original_url}\x1f"
     revisions = "\x1f".join(page.revision_urls).encode()
     return b"".join(
         (
-            head,
+            head.encode(),
             fingerprinter._record(page.article),
             fingerprinter._record(page.category),
             _records(fingerprinter, page.authors),
@@ -242,7 +243,7 @@ _COVERED = {
     SitemapPage: {"url", "locations", "is_index", "template"},
     ArticlePage: {
         "url", "article", "category", "authors", "tags", "previous", "next", "related",
-        "search_shard", "revision_urls", "template",
+        "search_shard", "revision_urls", "original_url", "template",
     },
     ListingPage: {"url", "kind", "title", "entries", "pager", "term", "feed_url", "template"},
     Pager: {"number", "total", "first_url", "page_pattern"},
