@@ -1,7 +1,7 @@
 """Figures for the importer, read from ../shared/corpus (never copied into the repository).
 
     python benchmarks/bench_import.py [--shared ../shared]
-        [--only readability|listing|indonews|zyte] [--zyte-pages N]
+        [--only readability|listing|indonews|zyte|warc] [--zyte-pages N] [--warc-gb G]
 
 readability: title exact match %, byline match %, publishedTime match % (same instant),
 body token F1 against expected.html (median, 10th percentile), pages wrongly refused.
@@ -13,6 +13,11 @@ precision, recall, F1): the end-to-end `archivegen import --set category=Berita`
 page (the body of each written file, its Markdown rendered to text) against
 `trafilatura.extract(html, include_comments=False)` (the benchmark's trafilatura runner), in
 the same run; a page archivegen does not import counts as empty output.
+warc: records per second of `import_sources` on a .warc.gz made here with warcio (each
+readability page under several URLs, with a request record and an image for each), and,
+with --warc-gb G, the peak memory (RSS, the import and its workers) of `archivegen import`
+on a G GB crawl of the same pages among incompressible video records, written uncompressed
+(warcio gzips at level 9, 9 MB/s for random bytes) into a temporary folder, never kept.
 """
 
 from __future__ import annotations
@@ -21,10 +26,14 @@ import argparse
 import csv
 import gzip
 import importlib.util
+import io
 import json
 import multiprocessing
+import os
 import re
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +50,7 @@ from markdown_it import MarkdownIt
 from trafilatura.utils import load_html
 
 from archivegen.content.frontmatter import split_front_matter
-from archivegen.importers import Status, import_sources
+from archivegen.importers import Fallback, Status, import_sources
 from archivegen.importers.dates import WIB, DateParseError, parse_datetime
 from archivegen.importers.defaults import FieldDefaults, ImportSettings
 from archivegen.importers.html import HtmlExtract, extract_html
@@ -338,6 +347,82 @@ def markdown_text(markdown: str) -> str:
     return "".join(out)
 
 
+def write_crawl(path: Path, pages: list[bytes], copies: int, filler_bytes: int = 0) -> int:
+    """A WARC made with warcio: each page `copies` times under its own URL, each with its
+    request and an image record, then `filler_bytes` of video records; the record count."""
+    from PIL import Image
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), "navy").save(buffer, "PNG")
+    picture_bytes = buffer.getvalue()
+    records = 0
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=path.name.endswith(".gz"))
+
+        def add(url: str, kind: str, body: bytes, http: StatusAndHeaders) -> None:
+            nonlocal records
+            record = writer.create_warc_record(
+                url, kind, payload=io.BytesIO(body), length=len(body), http_headers=http
+            )
+            writer.write_record(record)
+            records += 1
+
+        for n in range(copies):
+            for k, page in enumerate(pages):
+                url = f"https://bench.example/{n}/{k}/"
+                get = StatusAndHeaders(f"GET /{n}/{k}/ HTTP/1.1", [], is_http_request=True)
+                add(url, "request", b"", get)
+                html = [("Content-Type", "text/html; charset=utf-8")]
+                add(url, "response", page, StatusAndHeaders("200 OK", html, "HTTP/1.1"))
+                png = [("Content-Type", "image/png")]
+                ok = StatusAndHeaders("200 OK", png, "HTTP/1.1")
+                add(f"{url}foto.png", "response", picture_bytes, ok)
+        video = os.urandom(8 * 1024 * 1024)
+        for n in range(filler_bytes // len(video)):
+            mp4 = StatusAndHeaders("200 OK", [("Content-Type", "video/mp4")], "HTTP/1.1")
+            add(f"https://bench.example/video/{n}.mp4", "response", video, mp4)
+    return records
+
+
+def bench_warc(folder: Path, gigabytes: float = 0) -> None:
+    """Print WARC import records per second (and, asked, peak memory on a big crawl)."""
+    pages = [p.read_bytes() for p in sorted(folder.glob("*/source.html"))]
+    with tempfile.TemporaryDirectory() as tmp:
+        crawl = Path(tmp) / "bench.warc.gz"
+        records = write_crawl(crawl, pages, copies=3)
+        settings = ImportSettings(  # every page imported: undated ones at their capture time
+            defaults=FieldDefaults.from_pairs(("category=Bench",)),
+            fallback=Fallback.parse("capture"),
+            clock=datetime.now(UTC),
+        )
+        start = time.perf_counter()
+        report = import_sources([crawl], Path(tmp) / "content", settings=settings)
+        took = time.perf_counter() - start
+    print(f"warc ({records} records, {3 * len(pages)} pages, {default_workers()} workers)")
+    print(f"  records/s          {records / took:.1f}  ({took:.1f} s; {report.summary()})")
+    print(f"  pages/s            {3 * len(pages) / took:.1f}")
+    if gigabytes:
+        mb, crawl_mb = _warc_peak_memory(pages, gigabytes)
+        print(f"  peak RSS           {mb:.0f} MB importing a {crawl_mb / 1024:.2f} GB .warc")
+
+
+def _warc_peak_memory(pages: list[bytes], gigabytes: float) -> tuple[float, float]:
+    """The peak RSS of `archivegen import` (its largest process) on a crawl of that size."""
+    with tempfile.TemporaryDirectory() as tmp:
+        crawl = Path(tmp) / "big.warc"
+        write_crawl(crawl, pages, copies=3, filler_bytes=int(gigabytes * 1024**3))
+        command = [sys.executable, "-m", "archivegen", "import", str(crawl)]
+        command += ["--into", str(Path(tmp) / "content"), "--set", "category=Bench"]
+        command += ["--fallback-date", "capture"]
+        start = time.perf_counter()
+        subprocess.run(command, check=False, capture_output=True)
+        print(f"  big crawl import   {time.perf_counter() - start:.1f} s")
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        return peak_kb / 1024, crawl.stat().st_size / 1024**2
+
+
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f}%  ({part}/{whole})" if whole else "n/a"
 
@@ -346,9 +431,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks whose corpus is present."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT / ".." / "shared")
-    parser.add_argument("--only", choices=("readability", "listing", "indonews", "zyte"))
+    parser.add_argument("--only", choices=("readability", "listing", "indonews", "zyte", "warc"))
     parser.add_argument(
         "--zyte-pages", type=int, default=0, help="list the N pages archivegen trails most"
+    )
+    parser.add_argument(
+        "--warc-gb", type=float, default=0, help="also measure peak memory on a crawl this big"
     )
     args = parser.parse_args(argv)
     corpus = args.shared / "corpus"
@@ -357,11 +445,16 @@ def main(argv: list[str] | None = None) -> int:
         "listing": bench_listing,
         "indonews": bench_indonews,
         "zyte": partial(bench_zyte, show_pages=args.zyte_pages),
+        "warc": partial(bench_warc, gigabytes=args.warc_gb),
     }
     for name, run in runs.items():
         if args.only and name != args.only:
             continue
-        folder = corpus / {"listing": "listing-pages", "zyte": "zyte-extraction"}.get(name, name)
+        folder = corpus / {
+            "listing": "listing-pages",
+            "zyte": "zyte-extraction",
+            "warc": "readability",
+        }.get(name, name)
         if not folder.is_dir():
             print(f"{name}: skipped, {folder} is absent")
             continue

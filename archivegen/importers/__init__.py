@@ -19,6 +19,8 @@ from archivegen.importers.date_evidence import Fallback, in_range, settle_date
 from archivegen.importers.dates import ZONES
 from archivegen.importers.defaults import FieldDefaults, ImportSettings, fills_for
 from archivegen.importers.indosum import is_indosum_record, read_indosum
+from archivegen.importers.local_images import WithImages, save_beside
+from archivegen.importers.mirror import Mirror
 from archivegen.importers.model import (
     FileNote,
     ImportedArticle,
@@ -40,6 +42,7 @@ from archivegen.importers.sources import (
     read_page_text,
 )
 from archivegen.importers.tabular import ColumnMapping, load_mapping, read_csv, read_jsonl
+from archivegen.importers.warc import crawl_bytes, is_crawl, read_crawl
 from archivegen.importers.writer import ArticleWriter
 from archivegen.pipeline.workers import default_workers, map_chunks
 
@@ -71,6 +74,7 @@ def import_sources(
     settings: ImportSettings | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    crawl_progress: Progress | None = None,
 ) -> ImportReport:
     """Import every article found in sources into `into`; never raises for a bad input file.
 
@@ -82,6 +86,9 @@ def import_sources(
     files, missing = expand_sources(sources)
     # `archivegen import . --into content/` must not read back the articles it writes
     files = [f for f in files if not f.resolve().is_relative_to(into.resolve())]
+    crawls = [f for f in files if is_crawl(f)]  # streamed record by record, after the rest
+    mirror = Mirror.of(sources, [f for f in files if not is_crawl(f)])
+    files = mirror.inputs
     outcomes = [ImportOutcome(str(e.path), Status.FAILED, reason=e.message) for e in missing]
     notes: list[FileNote] = []
     mapping = mapping or ColumnMapping()
@@ -95,6 +102,7 @@ def import_sources(
         (done, raw)
         for done, path in enumerate(files, 1)
         for raw in iter_raw_files([path], Format(fmt))
+        if mirror.keeps(raw)
     ]
     extracted = map_chunks(
         _extract_pages, mapping, [raw for _, raw in raws], workers or default_workers(), 4
@@ -106,12 +114,29 @@ def import_sources(
                 continue
             if isinstance(item, ImportedArticle):
                 mtime = raw.mtime if isinstance(raw, RawFile) else None
-                item = _land(item, mtime, settings, writer, zone)
+                item = _land(mirror.localize(item, raw), mtime, settings, writer, zone, dry_run)
             outcomes.append(item)
         last_of_its_file = n == len(raws) or raws[n][0] != done
         if progress is not None and last_of_its_file:
             progress(done, len(files))
+    total, read = sum(crawl_bytes(p) for p in crawls), 0
+    for path in crawls:
+        meter = None if crawl_progress is None else _meter(crawl_progress, read, total)
+        for found in read_crawl(path, zone, workers or default_workers(), meter):
+            if isinstance(found, FileNote):
+                notes.append(found)
+            elif isinstance(found, WithImages):
+                outcomes.append(_land(found, None, settings, writer, zone, dry_run))
+            else:
+                outcomes.append(found)
+        read += crawl_bytes(path)
+    notes.extend(mirror.notes())
     return ImportReport(tuple(outcomes), dry_run=dry_run, file_notes=tuple(notes))
+
+
+def _meter(progress: Progress, before: int, total: int) -> Callable[[int], None]:
+    """A crawl's bytes read, as (done, total) over every crawl of the import."""
+    return lambda done: progress(before + done, total)
 
 
 def _extract_pages(
@@ -133,13 +158,33 @@ def _extract_pages(
 
 
 def _land(
+    item: ImportedArticle | WithImages,
+    mtime: datetime | None,
+    settings: ImportSettings,
+    writer: ArticleWriter,
+    zone: tzinfo,
+    dry_run: bool,
+) -> ImportOutcome:
+    """Date an article from the best evidence, fill what it lacks, and write it (with the
+    pictures its input held, beside it)."""
+    article, pictures = (item.article, item.files) if isinstance(item, WithImages) else (item, ())
+    outcome = _land_article(article, mtime, settings, writer, zone)
+    if pictures and not dry_run:
+        try:
+            save_beside(outcome, pictures)
+        except OSError as exc:  # the article is written; a full disk costs its pictures
+            note = f"images not saved: {exc.strerror or exc}"
+            return dataclasses.replace(outcome, notes=(*outcome.notes, note))
+    return outcome
+
+
+def _land_article(
     article: ImportedArticle,
     mtime: datetime | None,
     settings: ImportSettings,
     writer: ArticleWriter,
     zone: tzinfo,
 ) -> ImportOutcome:
-    """Date an article from the best evidence, fill what it lacks, and write it."""
     article, notes = _without_placeholder_times(article)
     dated = settle_date(article, settings.fallback, mtime, zone)
     if isinstance(dated, str):
