@@ -30,7 +30,9 @@ class ImportedArticle:
     date_source: DateSource | None = None  # None: the date is the page's own
     date_has_time: bool = True  # False for a day without a time (a URL, "25 September 2018")
     date_problem: str | None = None  # why the page's own date evidence was not taken
-    draft: bool = False  # not to be published (a WordPress draft or private post)
+    # True: not to be published (a WordPress draft or private post); False: the source says
+    # it is published (a re-import of a draft since published clears the flag); None: silent
+    draft: bool | None = None
 
 
 class DateSource(Enum):
