@@ -69,9 +69,31 @@ def normal(word: str) -> str:
 
 def stems_of(token: str) -> set[str]:
     """The stems a token is indexed under: the whole word, and its parts at ASCII punctuation
-    (Pagefind's fossick/splitting.rs: "Kabupaten/Kota" is also "kabupaten" and "kota")."""
-    forms = {normal(token)} | {normal(part) for part in ASCII_PUNCTUATION.split(token)}
+    and at case and digit boundaries (Pagefind's fossick/splitting.rs, through convert_case's
+    default boundaries: "Kabupaten/Kota" is also "kabupaten" and "kota", "dangdutIkke" also
+    "dangdut" and "ikke", "Rp799" also "rp" and "799")."""
+    parts = [part for piece in ASCII_PUNCTUATION.split(token) for part in case_parts(piece)]
+    forms = {normal(token)} | {normal(piece) for piece in ASCII_PUNCTUATION.split(token)}
+    forms |= {normal(part) for part in parts}
     return {STEM.stemWord(form) for form in forms if form}
+
+
+def case_parts(word: str) -> list[str]:
+    """A word cut where convert_case 0.6 cuts by default: lower→upper ("dangdutIkke"), an
+    acronym before a capitalised word ("WKWeb"), and between letters and digits."""
+    parts, start = [], 0
+    for i in range(1, len(word)):
+        before, here, after = word[i - 1], word[i], word[i + 1 : i + 2]
+        if (
+            (before.islower() and here.isupper())
+            or (before.isupper() and here.isupper() and after.islower())
+            or (before.isalpha() and here.isdigit())
+            or (before.isdigit() and here.isalpha())
+        ):
+            parts.append(word[start:i])
+            start = i
+    parts.append(word[start:])
+    return parts
 
 
 def read_article(relative: str, data: bytes) -> Article | None:
