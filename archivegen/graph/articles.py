@@ -132,19 +132,20 @@ def article_pages(
 def original_urls(ordered: Sequence[Article], urls: Sequence[str]) -> list[str]:
     """For each article, the page of the original it copies (`duplicate_of`), else "".
 
-    A copy of a copy points at the first original up the chain (a search engine follows
-    one canonical hop); an original that is not built (a draft, an embargo) leaves the
-    copy its own page as canonical, in the sitemap and searched, as if it were unmarked.
+    A copy of a copy points at the article furthest up the chain that is built (a search
+    engine follows one canonical hop); with none built (a draft, an embargo), the copy
+    keeps its own page as canonical, in the sitemap and searched, as if it were unmarked.
     """
     url_of = {article.source_path: url for article, url in zip(ordered, urls, strict=True)}
     copies = {a.source_path: a.duplicate_of for a in ordered if a.duplicate_of}
     found = []
     for article in ordered:
-        path, seen = article.source_path, {article.source_path}
+        path, seen, furthest = article.source_path, {article.source_path}, ""
         while path in copies and copies[path] not in seen:  # a loop stops where it closes
             path = copies[path]
             seen.add(path)
-        found.append(url_of.get(path, "") if path != article.source_path else "")
+            furthest = url_of.get(path, furthest)
+        found.append(furthest)
     return found
 
 
