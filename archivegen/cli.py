@@ -238,11 +238,12 @@ def import_(
 ) -> None:
     """Import scraped pages (text dumps, saved HTML, CSV/JSONL) as Markdown articles.
 
-    SOURCES are files (also .gz, or .zip archives of them), folders (searched recursively)
-    or glob patterns. Importing the same source again changes nothing; a known article
-    (same source URL) met again is merged into its file, its earlier text kept under
-    .revisions/. Exit status 2 means some pages were not imported: each is listed with its
-    reason, and the summary says how to fix them.
+    SOURCES are files (also .gz, or .zip archives of them), web crawls (.warc, .warc.gz,
+    .arc.gz, .wacz), folders (searched recursively; a `wget --mirror` or HTTrack folder gets
+    its pages' URLs from their paths) or glob patterns. Importing the same source again
+    changes nothing; a known article (same source URL) met again is merged into its file,
+    its earlier text kept under .revisions/. Exit status 2 means some pages were not
+    imported: each is listed with its reason, and the summary says how to fix them.
     """
     # long for its --help text and the options it hands on; the work is in import_sources.
     # Imported here: `archivegen build` need not load the importers.
@@ -265,6 +266,7 @@ def import_(
             settings=settings,
             progress=progress.counter("Importing"),
             workers=workers,
+            crawl_progress=progress.meter("Crawls"),
         )
     finally:
         progress.close()

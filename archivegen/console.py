@@ -66,6 +66,23 @@ class BarProgress:
 
         return update
 
+    def meter(self, label: str) -> Callable[[int, int], None]:
+        """A `progress(done, total)` callback for a step measured in bytes (a crawl read),
+        on a bar of its own: it shows how far, not how many items."""
+        task: int | None = None
+
+        def update(done: int, total: int) -> None:
+            nonlocal task
+            if not self.enabled:
+                return
+            if task is None:
+                self.start(label, total)
+                task = self._task
+            if self._bar is not None and task is not None:
+                self._bar.update(task, completed=done)  # type: ignore[arg-type]
+
+        return update
+
     def close(self) -> None:
         """Take the bars off the screen."""
         if self._bar is not None:
