@@ -17,6 +17,7 @@ from archivegen.search import SearchReport
 
 if TYPE_CHECKING:  # the importers pull in trafilatura: only `archivegen import` pays for it
     from archivegen.check import CheckReport
+    from archivegen.check.duplicates import DuplicateReport
     from archivegen.deploy import DeployPlan, DeployReport
     from archivegen.importers import ImportReport
 
@@ -281,6 +282,14 @@ def print_check_report(report: CheckReport) -> None:
     for problem in report.problems:
         label = "[red]error:[/red]" if problem.is_error else "[yellow]warning:[/yellow]"
         err.print(f"{label} {_escape(str(problem))}", markup=True, soft_wrap=True)
+    out.print(report.summary(), markup=False, soft_wrap=True)
+
+
+def print_duplicate_report(report: DuplicateReport) -> None:
+    """The measure and its threshold, one line per likely copy, then the counts."""
+    out.print(report.header(), markup=False, soft_wrap=True)
+    for line in report.lines():
+        out.print(line, markup=False, soft_wrap=True)
     out.print(report.summary(), markup=False, soft_wrap=True)
 
 
