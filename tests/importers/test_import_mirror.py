@@ -110,4 +110,5 @@ def test_an_httrack_project_takes_its_comment_s_address_and_capture_time(tmp_pat
     assert fields["title"] == "Harga Naik"
     [copy] = list(path.parent.glob("*.png"))
     assert copy.read_bytes() == png("green")
+    assert f"![Foto](<{copy.name}>)" in body
     assert [o.status for o in report.outcomes] == [Status.NEW]  # HTTrack's own files unread

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import zipfile
@@ -326,3 +327,20 @@ def test_every_capture_of_one_url_goes_through_the_writer(tmp_path: Path) -> Non
     outcomes = [o for o in report.outcomes if o.target]
     assert len(outcomes) == 2
     assert outcomes[0].target == outcomes[1].target  # one article, met twice
+
+
+def test_an_arc_file_imports_like_a_warc(tmp_path: Path) -> None:
+    """ARC, the Internet Archive's format before WARC (warcio reads it; it writes none, so the
+    test writes one by hand: a filedesc record, then a record per capture, each gzipped)."""
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+    http += article_page("Berita Dari Arsip Lama", "Senin, 30 November 2026")
+    fields = b"1 0 InternetArchive\nURL IP-address Archive-date Content-type Archive-length\n"
+    filedesc = b"filedesc://old.arc 0.0.0.0 20261130100000 text/plain %d\n" % len(fields)
+    record = b"%s/lama 127.0.0.1 20261130100000 text/html %d\n" % (SITE.encode(), len(http))
+    source = tmp_path / "old.arc.gz"
+    source.write_bytes(gzip.compress(filedesc + fields + b"\n") + gzip.compress(record + http))
+    report = imported([source], tmp_path / "content")
+    fields_written = front(written(report)[f"{SITE}/lama"])
+    assert fields_written["title"] == "Berita Dari Arsip Lama"
+    assert fields_written["captured"] == "2026-11-30T10:00:00+00:00"
+    assert report.notes == [f"{source}: 1 records skipped, not pages: 1 warcinfo"]
