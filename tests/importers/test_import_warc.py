@@ -18,7 +18,15 @@ from warcio.warcwriter import WARCWriter
 
 from archivegen.cli import main
 from archivegen.content.frontmatter import parse_front_matter, split_front_matter
-from archivegen.importers import Fallback, ImportReport, ImportSettings, Status, import_sources
+from archivegen.digest import digest
+from archivegen.importers import (
+    Fallback,
+    ImportOutcome,
+    ImportReport,
+    ImportSettings,
+    Status,
+    import_sources,
+)
 from archivegen.importers.defaults import FieldDefaults
 
 SharedPath = Callable[..., Path]
@@ -215,7 +223,7 @@ def test_pictures_the_crawl_holds_become_local_images_beside_the_article(
     inline = [p for p in path.parent.glob("*.png") if p.name != lead]
     assert [p.read_bytes() for p in inline] == [png("blue")]
     assert f"![Peta banjir](<{inline[0].name}>)" in body(path)
-    assert len(lead) == len("0123456789abcdef.png")  # content-addressed: digest[:16]
+    assert lead == f"{digest(png('red'))[:16]}.png"  # content-addressed
 
 
 def test_a_dry_run_writes_no_picture(tmp_path: Path, shared: SharedPath) -> None:
@@ -243,7 +251,7 @@ def test_the_capture_time_dates_relative_and_undated_pages(tmp_path: Path) -> No
     assert undated["captured"] == "2026-11-30T10:00:00+00:00"
 
 
-def report_failed(report: ImportReport) -> list[object]:
+def report_failed(report: ImportReport) -> list[ImportOutcome]:
     return [o for o in report.outcomes if o.status is Status.FAILED]
 
 
