@@ -291,19 +291,23 @@ def test_the_cli_lists_the_corrupt_record_and_exits_2(tmp_path: Path) -> None:
     assert "1 new, 1 failed" in result.output
 
 
-def wacz(path: Path, crawl: Crawl) -> Path:
+def wacz(path: Path, crawl: Crawl, method: int = zipfile.ZIP_STORED) -> Path:
     """A WACZ as py-wacz writes one: the WARC stored under archive/, an index of pages."""
     pages = json.dumps({"url": f"{SITE}/read/banjir", "ts": CAPTURED}) + "\n"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("datapackage.json", json.dumps({"profile": "data-package"}))
         archive.writestr("pages/pages.jsonl", pages, zipfile.ZIP_DEFLATED)
-        archive.writestr("archive/data.warc.gz", b"".join(crawl.members), zipfile.ZIP_STORED)
+        archive.writestr("archive/data.warc.gz", b"".join(crawl.members), method)
     return path
 
 
-def test_a_wacz_imports_its_warcs_with_their_pictures(tmp_path: Path, shared: SharedPath) -> None:
+# stored, as WACZ writers store them (read in place), or deflated (read through zipfile)
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_a_wacz_imports_its_warcs_with_their_pictures(
+    tmp_path: Path, shared: SharedPath, method: int
+) -> None:
     crawl, at = full_crawl(shared)
-    source = wacz(tmp_path / "site.wacz", crawl)
+    source = wacz(tmp_path / "site.wacz", crawl, method)
     report = imported([source], tmp_path / "content")
     files = written(report)
     assert set(files) == {f"{SITE}/bbc", f"{SITE}/ars", f"{SITE}/read/banjir"}
