@@ -28,6 +28,9 @@ MEASURED_PRECISION = 0.81
 MEASURED_RECALL = 0.76
 LABELLED_PAIRS = 62
 
+# a new MinHash draws its 128 permutations afresh, most of the cost of signing a short text;
+# a copy of this empty one shares them (the same values, a fifth of the time)
+_EMPTY = MinHash(num_perm=PERMUTATIONS)
 _WORD = re.compile(r"\w+")
 # a Markdown link's or image's target: addresses are not the story's words
 _LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
@@ -59,7 +62,7 @@ def signature(text: str) -> LeanMinHash | None:
     found = shingles(text)
     if not found:
         return None
-    minhash = MinHash(num_perm=PERMUTATIONS)
+    minhash = _EMPTY.copy()
     minhash.update_batch(found)
     return LeanMinHash(minhash)  # a third of the memory: no hash functions of its own
 
