@@ -67,6 +67,8 @@ def compare_versions(
 ) -> tuple[Revision, ...]:
     """Revisions from (captured, title, Markdown body) of the earlier versions, oldest first,
     each compared with the next one; `current` is the article's own (title, body)."""
+    if not versions:
+        return ()  # most articles: their text is not parsed a second time
     texts = [(title, plain_paragraphs(body)) for _, title, body in versions]
     texts.append((current[0], plain_paragraphs(current[1])))
     found = []

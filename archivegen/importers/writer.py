@@ -58,6 +58,7 @@ def article_fields(article: ImportedArticle) -> dict[str, Any]:
         "captured": format_datetime(article.captured) if article.captured else None,
         "date_source": article.date_source.value if article.date_source else None,
         "date_precision": None if article.date_has_time else "day",
+        "draft": article.draft,
     }
     fields.update(article.extra)
     return fields

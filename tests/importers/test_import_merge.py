@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archivegen.content.frontmatter import parse_front_matter, split_front_matter
+from archivegen.content.revisions import FOLDER as REVISIONS
 from archivegen.importers import FieldDefaults, ImportSettings, Status, import_sources
 from archivegen.importers.dates import WIB
 from archivegen.importers.model import DateSource, ImportedArticle
-from archivegen.importers.writer import REVISIONS, ArticleWriter, is_pristine
+from archivegen.importers.writer import ArticleWriter, is_pristine
 
 URL = "https://contoh.id/dunia/read/2024/01/01/1/judul"
 FIRST = (
