@@ -4,7 +4,8 @@ Each file records two fields of its own: `import_key` (the source URL, else a co
 finds it again on the next import, and `import_digest` (a hash of the file as written)
 tells a pristine import from one edited by hand, which is never overwritten without force.
 A second import of a known article merges into its file (see `merge`); when its text
-changed, the file it replaces is kept under `.revisions/` beside the articles.
+changed, the file it replaces is kept under `.revisions/` beside the articles and listed in
+its `revisions:` with its capture time (see `history` for captures imported out of order).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import dataclasses
 import hashlib
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,16 @@ from archivegen.content.slug import slugify
 from archivegen.errors import ArchivegenError
 from archivegen.importers.clean import clean_article, clean_fields
 from archivegen.importers.dates import format_datetime
+from archivegen.importers.history import (
+    Revision,
+    listed,
+    moment,
+    older_fields,
+    place,
+    revision_path,
+    with_item,
+    words,
+)
 from archivegen.importers.html_markdown import encode_url
 from archivegen.importers.merge import TextChange, merge_fields
 from archivegen.importers.model import ImportedArticle, ImportOutcome, Status
@@ -30,12 +42,20 @@ from archivegen.output.atomic import write_atomic
 
 KEY_FIELD = "import_key"
 DIGEST_FIELD = "import_digest"
-REVISIONS = ".revisions"  # hidden: neither the build nor the importer reads it as articles
 _DIGEST_LINE = re.compile(rf"^{DIGEST_FIELD}: ([0-9a-f]+)\n", re.MULTILINE)
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|ref|source)$", re.IGNORECASE)
 
 # (field, message) of the first problem the build would find in a file's text, or None
 Validator = Callable[[str, Path], tuple[str, str] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Before:
+    """An article's file as a re-import found it: its front matter, body and whole text."""
+
+    fields: dict[str, Any]
+    body: str
+    text: str
 
 
 def article_fields(article: ImportedArticle) -> dict[str, Any]:
@@ -173,18 +193,83 @@ class ArticleWriter:
             return ImportOutcome(article.origin, Status.KEPT, str(path), why)
         parts = split_front_matter(current, str(path))
         old = parse_front_matter(parts.yaml_text, str(path))
-        change = TextChange(old.get("title"), parts.body.strip(), article.title, article.body)
         incoming = article_fields(article)
         if old.get("source"):  # the same URL (that is how the file was found), maybe respelled
             incoming["source"] = None
-        fields = merge_fields(old, incoming, _present(fills), change, self._when(article))
-        text = render_file(fields, article.body, key)
+        before = _Before(old, parts.body, current)
+        newest = moment(old.get("captured"))
+        if article.captured is not None and newest is not None and article.captured < newest:
+            text, revision = self._older(article, path, before, incoming, fills, newest)
+        else:
+            text, revision = self._newer(article, path, before, incoming, fills)
         if text == current:
             status = Status.DUPLICATE if seen else Status.UNCHANGED
             return ImportOutcome(article.origin, status, str(path))
-        keep = change.changed or _replaces(old, fields)
-        revision = (current, str(old.get("updated") or old.get("date"))) if keep else None
         return self._commit(article.origin, path, text, key, Status.UPDATED, revision)
+
+    def _newer(
+        self,
+        article: ImportedArticle,
+        path: Path,
+        before: _Before,
+        incoming: dict[str, Any],
+        fills: Mapping[str, Any],
+    ) -> tuple[str, Revision | None]:
+        """The file after a capture at least as new as the article (or of unknown time), and
+        the earlier file to keep: listed as a revision when its text differed."""
+        old = before.fields
+        change = TextChange(old.get("title"), before.body.strip(), article.title, article.body)
+        if not change.changed and old.get("captured"):
+            incoming["captured"] = None  # the same text seen again: it was first seen before
+        fields = merge_fields(old, incoming, _present(fills), change, self._when(article))
+        key = article_key(article)
+        if not change.changed:  # the same words: the text as first seen stays
+            backup = self._revision(path, before.text, str(old.get("updated") or old["date"]))
+            return render_file(fields, before.body, key), backup if _replaces(old, fields) else None
+        stamp = str(old.get("captured") or old.get("updated") or old.get("date"))
+        kept = self._revision(path, version_text(old, before.body, key), stamp)
+        item = kept.path.relative_to(self._into).as_posix()
+        fields["revisions"] = with_item(listed(old.get("revisions")), stamp, item)
+        return render_file(fields, article.body, key), kept
+
+    def _older(
+        self,
+        article: ImportedArticle,
+        path: Path,
+        before: _Before,
+        incoming: dict[str, Any],
+        fills: Mapping[str, Any],
+        newest: datetime,
+    ) -> tuple[str, Revision | None]:
+        """The file after a capture older than the article: the article's own text and
+        fields stay (filled where it lacks one), the capture is placed among its revisions."""
+        assert article.captured is not None
+        old, key = before.fields, article_key(article)
+        items = listed(old.get("revisions"))
+        fields = older_fields(old, incoming, _present(fills))
+        own = (newest, words(old.get("title"), before.body))
+        at = place(self._into, items, own, (article.captured, words(article.title, article.body)))
+        stamp, body = format_datetime(article.captured), before.body
+        if at.adds_nothing:
+            return render_file(fields, body, key), None
+        if at.moves == len(items):  # the article's own text was first seen then, so spelled
+            if old.get("updated") == old.get("captured"):
+                fields["updated"] = stamp
+            fields["captured"], body = stamp, article.body
+            return render_file(fields, body, key), None
+        came = {**incoming, "source": old.get("source")}  # the capture's fields, as it came
+        kept = self._revision(path, version_text(came, article.body, key), stamp)
+        if at.moves is not None:  # a revision's words, seen earlier (and so spelled)
+            replaced = self._into / items.pop(at.moves)["file"]
+            kept = dataclasses.replace(kept, replaces=replaced)
+        else:
+            fields.setdefault("updated", old.get("captured"))  # the article's text came then
+        item = kept.path.relative_to(self._into).as_posix()
+        fields["revisions"] = with_item(items, stamp, item)
+        return render_file(fields, body, key), kept
+
+    def _revision(self, path: Path, text: str, stamp: str) -> Revision:
+        return Revision(revision_path(self._into, path, text, stamp), text)
 
     def _when(self, article: ImportedArticle) -> str | None:
         """When a changed text was seen: the page's update, else its capture, else now."""
@@ -198,9 +283,10 @@ class ArticleWriter:
         text: str,
         key: str,
         status: Status,
-        revision: tuple[str, str] | None = None,
+        revision: Revision | None = None,
     ) -> ImportOutcome:
-        """Write text to path if the build would take it; `revision` is the text it replaces."""
+        """Write text to path if the build would take it, and first `revision` (an earlier
+        version), so that no article names a revision file that is not there."""
         problem = self._validate(text, path) if self._validate else None
         if problem is not None:
             name, message = problem
@@ -209,9 +295,11 @@ class ArticleWriter:
         self._by_key[key] = path  # only now: a refused article has no file to merge into
         self._planned[path] = text
         if not self._dry_run:
-            if revision is not None:
-                keep_revision(self._into, path, *revision)
+            if revision is not None and not revision.path.exists():
+                write_atomic(revision.path, revision.text.encode("utf-8"))
             write_atomic(path, text.encode("utf-8"))
+            if revision is not None and revision.replaces not in (None, revision.path):
+                revision.replaces.unlink(missing_ok=True)
         return ImportOutcome(origin, status, str(path))
 
     def _new_path(self, article: ImportedArticle, category: object) -> Path:
@@ -230,7 +318,7 @@ class ArticleWriter:
 
 def _replaces(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     """True when new gives another value to a field old had (so the old one goes to a revision)."""
-    bookkeeping = (KEY_FIELD, DIGEST_FIELD, "updated")
+    bookkeeping = (KEY_FIELD, DIGEST_FIELD, "updated", "captured", "revisions")
     return any(new.get(k) != v for k, v in old.items() if v is not None and k not in bookkeeping)
 
 
@@ -238,18 +326,11 @@ def _present(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def keep_revision(into: Path, path: Path, text: str, stamp: str) -> Path:
-    """Save a file's text before an import replaces it.
-
-    As `.revisions/<its path>/<its last date>-<digest>.md`: names sort by time, and the
-    same text is kept once.
-    """
-    relative = path.resolve().relative_to(into.resolve()).with_suffix("")
-    when = re.sub(r"[^0-9T+]", "", stamp)[:20] or "undated"
-    target = into / REVISIONS / relative / f"{when}-{_digest(text)}.md"
-    if not target.exists():
-        write_atomic(target, text.encode("utf-8"))
-    return target
+def version_text(fields: Mapping[str, Any], body: str, key: str) -> str:
+    """A revision file: one capture's own fields and text (not the article's list of
+    revisions nor its `updated`), so one capture makes one file whatever came before."""
+    own = {k: v for k, v in fields.items() if v is not None and k not in ("revisions", "updated")}
+    return render_file(own, body, key)
 
 
 def article_files(into: Path) -> list[Path]:
