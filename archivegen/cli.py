@@ -165,10 +165,23 @@ def build(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["auto", "text", "html", "csv", "jsonl"]),
+    type=click.Choice(["auto", "text", "html", "csv", "jsonl", "wordpress", "feed"]),
     default="auto",
     show_default=True,
-    help="Input format; auto detects it per file (inside .gz and .zip too).",
+    help="Input format; auto detects it per file (inside .gz and .zip too), a WordPress "
+    "export or an RSS/Atom feed by its content.",
+)
+@click.option(
+    "--wp-types",
+    metavar="TYPES",
+    help="WordPress export: the post types to import, comma-separated, e.g. post,page "
+    "[default: post]; attachments become their posts' images.",
+)
+@click.option(
+    "--wp-status",
+    metavar="STATUSES",
+    help="WordPress export: the statuses to import, e.g. publish,draft [default: publish]; "
+    "all but publish are written with draft: true (the build does not publish them).",
 )
 @click.option("--map", "pairs", multiple=True, help="CSV/JSONL column mapping, e.g. title=judul.")
 @click.option(
@@ -224,6 +237,8 @@ def import_(
     sources: tuple[str, ...],
     into: Path | None,
     fmt: str,
+    wp_types: str | None,
+    wp_status: str | None,
     pairs: tuple[str, ...],
     mapping_file: Path | None,
     defaults: tuple[str, ...],
@@ -236,7 +251,8 @@ def import_(
     config_path: Path | None,
     debug: bool,
 ) -> None:
-    """Import scraped pages (text dumps, saved HTML, CSV/JSONL) as Markdown articles.
+    """Import scraped pages (text dumps, saved HTML, CSV/JSONL), WordPress exports and
+    RSS/Atom feeds as Markdown articles.
 
     SOURCES are files (also .gz, or .zip archives of them), web crawls (.warc, .warc.gz,
     .arc.gz, .wacz), folders (searched recursively; a `wget --mirror` or HTTrack folder gets
@@ -247,12 +263,18 @@ def import_(
     """
     # long for its --help text and the options it hands on; the work is in import_sources.
     # Imported here: `archivegen build` need not load the importers.
-    from archivegen.importers import ColumnMapping, import_sources, load_mapping
+    from archivegen.importers import (
+        ColumnMapping,
+        WordPressSelection,
+        import_sources,
+        load_mapping,
+    )
 
     config = _import_config(config_path)
     mapping = load_mapping(mapping_file) if mapping_file else ColumnMapping.from_pairs(list(pairs))
     settings = _import_settings(config, defaults, fallback_date)
     settings = dataclasses.replace(settings, alias_source_paths=alias_source_paths)
+    wordpress = WordPressSelection.parse(wp_types, wp_status)
     target = into or (config.content_path if config else Path("content"))
     progress = BarProgress()
     try:
@@ -266,6 +288,7 @@ def import_(
             settings=settings,
             progress=progress.counter("Importing"),
             workers=workers,
+            wordpress=wordpress,
             crawl_progress=progress.meter("Crawls"),
         )
     finally:

@@ -43,6 +43,7 @@ from archivegen.importers.sources import (
 )
 from archivegen.importers.tabular import ColumnMapping, load_mapping, read_csv, read_jsonl
 from archivegen.importers.warc import crawl_bytes, is_crawl, read_crawl
+from archivegen.importers.wordpress import WordPressSelection, read_wordpress
 from archivegen.importers.writer import ArticleWriter
 from archivegen.pipeline.workers import default_workers, map_chunks
 
@@ -56,6 +57,7 @@ __all__ = [
     "ImportSettings",
     "ImportedArticle",
     "Status",
+    "WordPressSelection",
     "import_sources",
     "load_mapping",
 ]
@@ -75,6 +77,7 @@ def import_sources(
     progress: Progress | None = None,
     workers: int | None = None,
     crawl_progress: Progress | None = None,
+    wordpress: WordPressSelection | None = None,
 ) -> ImportReport:
     """Import every article found in sources into `into`; never raises for a bad input file.
 
@@ -108,7 +111,7 @@ def import_sources(
         _extract_pages, mapping, [raw for _, raw in raws], workers or default_workers(), 4
     )
     for n, ((done, raw), items) in enumerate(zip(raws, extracted, strict=True), 1):
-        for item in _read_guarded(raw, mapping) if items is None else items:
+        for item in _read_guarded(raw, mapping, wordpress) if items is None else items:
             if isinstance(item, FileNote):
                 notes.append(item)
                 continue
@@ -219,13 +222,17 @@ def _in_range_or_none(name: str, moment: datetime | None, notes: list[str]) -> d
     return None
 
 
-def _read_guarded(raw: RawFile | ImportOutcome, mapping: ColumnMapping) -> Iterator[ReadItem]:
+def _read_guarded(
+    raw: RawFile | ImportOutcome,
+    mapping: ColumnMapping,
+    wordpress: WordPressSelection | None = None,
+) -> Iterator[ReadItem]:
     """The articles of one file; an error in it becomes a failure naming it, never a crash."""
     if isinstance(raw, ImportOutcome):  # not even listed or sniffed (a corrupt zip, a bomb)
         yield raw
         return
     try:
-        yield from read_file(raw, mapping)
+        yield from read_file(raw, mapping, wordpress)
     except NotAnArticle as exc:
         yield ImportOutcome(exc.path or raw.origin, Status.REFUSED, reason=exc.message)
     except ImportError_ as exc:
@@ -238,9 +245,18 @@ def _read_guarded(raw: RawFile | ImportOutcome, mapping: ColumnMapping) -> Itera
         yield ImportOutcome(raw.origin, Status.FAILED, reason=reason)
 
 
-def read_file(raw: RawFile, mapping: ColumnMapping) -> Iterator[ReadItem]:
+def read_file(
+    raw: RawFile, mapping: ColumnMapping, wordpress: WordPressSelection | None = None
+) -> Iterator[ReadItem]:
     """The articles (or per-row failures) of one raw file, read as its format."""
-    if raw.format is Format.TEXT:
+    zone = ZONES[mapping.timezone.lower()]
+    if raw.format is Format.WORDPRESS:
+        yield from read_wordpress(raw, zone, wordpress or WordPressSelection())
+    elif raw.format is Format.FEED:
+        from archivegen.importers.feeds import read_feed  # feedparser loads for feeds alone
+
+        yield from read_feed(raw, zone)
+    elif raw.format is Format.TEXT:
         text = read_page_text(raw)
         reader = read_rmol_read if looks_like_rmol_read(text) else read_rmol_amp
         yield reader(text, raw.origin)

@@ -69,7 +69,12 @@ _SUFFIXES = {
     ".tsv": "csv",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".rss": "feed",
+    ".atom": "feed",
 }
+# a feed's root element, and the namespace every WordPress export declares on it
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]")
+_WXR_NAMESPACE = re.compile(rb"xmlns:wp=[\"']https?://wordpress\.org/export/")
 _ARCHIVES = frozenset({".gz", ".zip"})
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _ZIP_METHODS = frozenset(
@@ -85,6 +90,8 @@ class Format(Enum):
     HTML = "html"
     CSV = "csv"
     JSONL = "jsonl"
+    WORDPRESS = "wordpress"  # a WordPress export (WXR)
+    FEED = "feed"  # RSS 2.0, RSS 1.0 or Atom
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,11 +380,21 @@ def detect_format(raw: RawFile, forced: Format = Format.AUTO) -> Format:
     if by_suffix:
         return Format(by_suffix)
     head = read_head(raw).lstrip().lower()
+    if xml := _xml_format(head):
+        return xml
     if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head:
         return Format.HTML
     if head.startswith(b"{"):
         return Format.JSONL
     return Format.TEXT
+
+
+def _xml_format(head: bytes) -> Format | None:
+    """WORDPRESS or FEED for an XML file whose root is a WordPress export or a feed, by the
+    root element and namespaces its first kilobytes show (a `.xml` name says neither)."""
+    if b"<html" in head or not _FEED_ROOT.search(head):
+        return None
+    return Format.WORDPRESS if _WXR_NAMESPACE.search(head) else Format.FEED
 
 
 def read_head(raw: RawFile) -> bytes:
