@@ -24,6 +24,7 @@ from archivegen.console import (
     print_build_summary,
     print_check_report,
     print_deploy_report,
+    print_duplicate_report,
     print_error,
     print_import_report,
     say,
@@ -382,14 +383,25 @@ def deploy(
     help="Also check links to other sites (HEAD requests, retried with backoff, answers "
     "cached for a day (broken) or a week (fine) in .archivegen/).",
 )
+@click.option(
+    "--duplicates",
+    is_flag=True,
+    help="Instead: list likely copies of one story among the content folder's articles "
+    "(syndicated or re-published text), with their similarity; no build needed.",
+)
 @debug_option
 @reports_errors
-def check(config_path: Path, external: bool, debug: bool) -> None:
+def check(config_path: Path, external: bool, duplicates: bool, debug: bool) -> None:
     """Check the built site: links, anchors, titles, canonical URLs, feeds and sitemaps."""
     from archivegen.check import check_site
     from archivegen.check.external import cache_path
 
     config = load_config(config_path)
+    if duplicates:
+        from archivegen.check.duplicates import check_duplicates
+
+        print_duplicate_report(check_duplicates(config))
+        return
     cache = cache_path(config.root)
     report = check_site(config.output_path, config.base_url, external=external, cache_file=cache)
     print_check_report(report)

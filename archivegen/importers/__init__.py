@@ -18,6 +18,7 @@ from archivegen.errors import ArchivegenError, ImportError_
 from archivegen.importers.date_evidence import Fallback, in_range, settle_date
 from archivegen.importers.dates import ZONES
 from archivegen.importers.defaults import FieldDefaults, ImportSettings, fills_for
+from archivegen.importers.duplicates import note_copies
 from archivegen.importers.indosum import is_indosum_record, read_indosum
 from archivegen.importers.local_images import WithImages, save_beside
 from archivegen.importers.mirror import Mirror
@@ -134,7 +135,8 @@ def import_sources(
                 outcomes.append(found)
         read += crawl_bytes(path)
     notes.extend(mirror.notes())
-    return ImportReport(tuple(outcomes), dry_run=dry_run, file_notes=tuple(notes))
+    report = ImportReport(tuple(outcomes), dry_run=dry_run, file_notes=tuple(notes))
+    return note_copies(report, into)  # syndicated copies are written, with a note
 
 
 def _meter(progress: Progress, before: int, total: int) -> Callable[[int], None]:
