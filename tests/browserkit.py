@@ -19,11 +19,17 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    # a search page merging 40 shards opens ~100 connections at once; the default backlog
+    # (5) refused some, and Pagefind silently left those shards out of its filters
+    request_queue_size = 1024
+
+
 @contextmanager
 def serve_folder(folder: Path) -> Iterator[str]:
     """A built site over real HTTP on a free port of 127.0.0.1; yields its base URL."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -42,8 +42,17 @@ const EXCERPT_WORDS = 30;
 // score to about 1e-7, and it must not order equal pages by their shard.
 const TIE = 1e-5;
 const META_FIELDS = ["title", "category", "byline", "date", "image", "image_alt", "image_caption"];
+// Pagefind also scores the words a query word begins ("elektrikdan" for "elektrik"), but only
+// those in the index chunks it loads for the word, so their share depends on where a chunk
+// ends: different in each shard and in one index. A steep term similarity weighs them ~1e-8
+// of the word's own forms (Pagefind's length bonus, exp(s·(exp(−d²/8) − 1)) for a length
+// difference d − 1), and the saturation scaled by the same bonus keeps BM25's curve for them.
+const SIMILARITY = 60;
+const OWN_FORM_BONUS = Math.exp(SIMILARITY * (Math.exp(-1 / 8) - 1));
 const RANKING = {
   pageLength: 0,
+  termSimilarity: SIMILARITY,
+  termSaturation: 1.4 * OWN_FORM_BONUS, // Pagefind's default k1, on the scaled term counts
   metaWeights: Object.fromEntries(META_FIELDS.map((name) => [name, 0])),
 };
 
