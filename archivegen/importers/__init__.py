@@ -44,7 +44,7 @@ from archivegen.importers.sources import (
 )
 from archivegen.importers.tabular import ColumnMapping, load_mapping, read_csv, read_jsonl
 from archivegen.importers.warc import crawl_bytes, is_crawl, read_crawl
-from archivegen.importers.wordpress import WordPressSelection, read_wordpress
+from archivegen.importers.wordpress_selection import WordPressSelection
 from archivegen.importers.writer import ArticleWriter
 from archivegen.pipeline.workers import default_workers, map_chunks
 
@@ -253,6 +253,8 @@ def read_file(
     """The articles (or per-row failures) of one raw file, read as its format."""
     zone = ZONES[mapping.timezone.lower()]
     if raw.format is Format.WORDPRESS:
+        from archivegen.importers.wordpress import read_wordpress  # lxml loads for exports alone
+
         yield from read_wordpress(raw, zone, wordpress or WordPressSelection())
     elif raw.format is Format.FEED:
         from archivegen.importers.feeds import read_feed  # feedparser loads for feeds alone

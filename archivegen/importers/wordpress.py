@@ -19,48 +19,16 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from urllib.parse import unquote
 
 from archivegen.content.slug import is_safe_slug, slugify
-from archivegen.errors import ImportError_
 from archivegen.importers.html_fragment import fragment_text, fragment_to_markdown
 from archivegen.importers.html_markdown import XmlElement
 from archivegen.importers.model import FileNote, ImportedArticle, ImportOutcome, ReadItem, Status
 from archivegen.importers.sources import RawFile
 from archivegen.importers.wordpress_content import Attachment, post_html
+from archivegen.importers.wordpress_selection import DEFAULT_SELECTION, WordPressSelection
 from archivegen.importers.wordpress_xml import child_text, export_items, item_fields, postmeta
 
-# WordPress's statuses (wp-includes/post.php); `inherit` is an attachment's or revision's
-STATUSES = frozenset({"publish", "future", "draft", "pending", "private", "trash", "inherit"})
 _ZERO_DATE = "0000-00-00 00:00:00"
 _OFFSET_SAMPLE = 200  # posts whose two dates tell the site's offset
-
-
-@dataclass(frozen=True, slots=True)
-class WordPressSelection:
-    """Which items of an export become articles: their post types and statuses."""
-
-    types: frozenset[str] = frozenset({"post"})
-    statuses: frozenset[str] = frozenset({"publish"})
-
-    @classmethod
-    def parse(cls, types: str | None, statuses: str | None) -> WordPressSelection:
-        """From `--wp-types post,page` and `--wp-status publish,draft` (None: the default)."""
-        chosen = cls()
-        type_set = _words(types, "wp-types") if types else chosen.types
-        if "attachment" in type_set:
-            message = "attachment: attachments are imported as the images of their posts"
-            raise ImportError_(message, field="wp-types")
-        status_set = _words(statuses, "wp-status") if statuses else chosen.statuses
-        unknown = sorted(status_set - STATUSES)
-        if unknown:
-            known = ", ".join(sorted(STATUSES))
-            raise ImportError_(f"{', '.join(unknown)}: not a status ({known})", field="wp-status")
-        return cls(type_set, status_set)
-
-
-def _words(value: str, name: str) -> frozenset[str]:
-    words = frozenset(w.strip().lower() for w in value.split(",") if w.strip())
-    if not words:
-        raise ImportError_(f"{value!r}: give a comma-separated list", field=name)
-    return words
 
 
 @dataclass(slots=True)
@@ -74,7 +42,7 @@ class _Site:
 
 
 def read_wordpress(
-    raw: RawFile, zone: tzinfo, selection: WordPressSelection = WordPressSelection()
+    raw: RawFile, zone: tzinfo, selection: WordPressSelection = DEFAULT_SELECTION
 ) -> Iterator[ReadItem]:
     """The selected posts of an export, then a note of what was left out and why."""
     site = _survey(raw)
