@@ -3,10 +3,15 @@ the shared corpus."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+import subprocess
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
+
+import pytest
 
 from archivegen.config import SiteConfig
 from archivegen.content.frontmatter import dump_front_matter
@@ -65,3 +70,17 @@ def entries_before(newest: datetime, *hours: float) -> list[Entry]:
         Entry(f"Berita {i}", f"/berita-{i}/", newest - timedelta(hours=h), dunia, (), "")
         for i, h in enumerate(hours)
     ]
+
+
+@contextmanager
+def tmpfs_mounted(folder: Path, size: str = "64m") -> Iterator[None]:
+    """A file system of its own at `folder` (a Docker volume, a mounted web root, a small
+    disk); skips the test where mounting needs privileges this machine lacks."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mount = ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)]
+    if os.geteuid() != 0 or subprocess.run(mount, capture_output=True).returncode != 0:
+        pytest.skip("mounting a tmpfs needs root with CAP_SYS_ADMIN, which this machine lacks")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sitekit import filler_articles
+from sitekit import filler_articles, tmpfs_mounted
 
 from archivegen.output.lock import build_lock
 from archivegen.output.manifest import JOURNAL
@@ -145,32 +145,19 @@ def test_a_read_only_folder_stops_the_build_before_anything_moves(site: Path) ->
     assert run(site).returncode == 0  # writable again: the edit goes in
 
 
-@contextmanager
-def mounted(folder: Path) -> Iterator[None]:
-    """A file system of its own mounted at `folder` (a Docker volume, a mounted web root)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    mount = ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(folder)]
-    if os.geteuid() != 0 or subprocess.run(mount, capture_output=True).returncode != 0:
-        pytest.skip("mounting a tmpfs needs root with CAP_SYS_ADMIN, which this machine lacks")
-    try:
-        yield
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=True)
-
-
 def test_an_output_folder_that_is_a_mount_point_is_built_into(tmp_path: Path) -> None:
     root = tmp_path / "site"
     (root / "content").mkdir(parents=True)
     (root / "site.yaml").write_text("title: Arsip Uji\nbase_url: https://arsip.example/\n")
     filler_articles(root / "content", 12)
-    with mounted(root / "public"):
+    with tmpfs_mounted(root / "public"):
         cold = run(root)  # the old site's folder cannot be renamed: its entries are swapped
         assert cold.returncode == 0, cold.stderr
         edit(root, "Paragraf pertama yang diubah.")
         assert run(root).returncode == 0  # files moved in within the mount
         # Pagefind numbers pages in the order the folder lists them, which differs between
         # file systems: the reference is built on a tmpfs too
-        with mounted(tmp_path / "reference" / "public"):
+        with tmpfs_mounted(tmp_path / "reference" / "public"):
             expected = reference(root, tmp_path)
             assert differences(expected, root / "public") == []
             killed = run(root, "--clean", fault="commit-swap:1")

@@ -15,12 +15,10 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sitekit import filler_articles
+from sitekit import filler_articles, tmpfs_mounted
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 from compare_sites import differences
@@ -138,18 +136,6 @@ def test_kill_at_random_moments_of_a_rebuild(tmp_path: Path) -> None:
     assert statuses.count(-signal.SIGKILL) >= KILLS // 2
 
 
-@contextmanager
-def tmpfs(folder: Path, size: str) -> Iterator[None]:
-    folder.mkdir(parents=True, exist_ok=True)
-    mount = ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)]
-    if os.geteuid() != 0 or subprocess.run(mount, capture_output=True).returncode != 0:
-        pytest.skip("mounting a tmpfs needs root with CAP_SYS_ADMIN, which this machine lacks")
-    try:
-        yield
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=True)
-
-
 def used_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
@@ -157,11 +143,11 @@ def used_bytes(folder: Path) -> int:
 def test_a_full_disk_is_a_message_and_the_next_build_repairs(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", articles=30)
     # the reference on a tmpfs too: Pagefind numbers pages in the order a folder lists them
-    with tmpfs(tmp_path / "reference" / "public", "64m"):
+    with tmpfs_mounted(tmp_path / "reference" / "public"):
         expected = reference_of(site, tmp_path)
         needed = used_bytes(expected)
         for share in (0.1, 0.5, 0.9):
-            with tmpfs(site / "public", f"{int(needed * share) // 4096 * 4096 or 4096}"):
+            with tmpfs_mounted(site / "public", f"{int(needed * share) // 4096 * 4096 or 4096}"):
                 full = run(site)
                 assert full.returncode == 1, share
                 assert "disk full while writing" in full.stderr, full.stderr
