@@ -50,8 +50,8 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: install Debian's chromium (browser tests will skip)"; fi; }
 
-## test-deps: Debian's openssh-server, rsync, git (deploy tests), a Java runtime (the HTML checker) and nginx (the redirect maps); needs root, installs only the missing
-DEPLOY_TOOLS := /usr/sbin/sshd:openssh-server /usr/bin/rsync:rsync /usr/bin/git:git /usr/bin/java:default-jre-headless /usr/sbin/nginx:nginx
+## test-deps: Debian's openssh-server, rsync, git (deploy tests), a Java runtime (the HTML checker), nginx (the redirect maps), iproute2's ss (the preview's listen backlog) and e2fsprogs' chattr (read-only folders as root); needs root, installs only the missing
+DEPLOY_TOOLS := /usr/sbin/sshd:openssh-server /usr/bin/rsync:rsync /usr/bin/git:git /usr/bin/java:default-jre-headless /usr/sbin/nginx:nginx /usr/bin/ss:iproute2 /usr/bin/chattr:e2fsprogs
 test-deps:
 	@missing=""; for pair in $(DEPLOY_TOOLS); do \
 	  [ -x "$${pair%%:*}" ] || missing="$$missing $${pair##*:}"; done; \

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import time
@@ -288,6 +289,8 @@ def test_too_long_targets_are_answered_not_dropped(
 
 def test_a_burst_of_connections_is_answered_without_syn_retries(running: Running) -> None:
     port = running.preview.http.server_address[1]
+    if shutil.which("ss") is None:
+        pytest.skip("iproute2's ss is missing (make test-deps installs it)")
     # the kernel's backlog of the listening socket, as `ss` shows it (Send-Q)
     listing = subprocess.run(
         ["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=True
