@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-import sys
 import types
 import typing
 import zoneinfo
@@ -23,14 +22,7 @@ from babel import Locale, UnknownLocaleError
 
 from archivegen.errors import ConfigError, raise_all
 from archivegen.safeurl import link_problem, web_url_problem
-from archivegen.yamlsafe import (
-    MAX_ALIAS_GROWTH,
-    AliasBombError,
-    DuplicateKeyError,
-    NumberTooLongError,
-    StrictConstructor,
-    key_at,
-)
+from archivegen.yamlsafe import StrictConstructor, refusal
 
 CONFIG_FILE = "site.yaml"
 
@@ -187,32 +179,9 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     try:
         node = loader.get_single_node()
         data = None if node is None else loader.construct_document(node)
-    except DuplicateKeyError as exc:
-        raise ConfigError(
-            f"given twice (first on line {exc.first_line + 1}); keep one",
-            path=path,
-            line=exc.line + 1,
-            field=str(exc.key),
-        ) from None
-    except NumberTooLongError as exc:
-        raise ConfigError(
-            f"is a number of more than {sys.get_int_max_str_digits():,} digits",
-            path=path,
-            line=exc.line + 1,
-            field=key_at(_key_lines(node), exc.line + 1),
-        ) from None
-    except AliasBombError as exc:
-        raise ConfigError(
-            f"YAML aliases expand the file by more than {MAX_ALIAS_GROWTH:,} nodes and "
-            "characters; write the values out",
-            path=path,
-            line=exc.line + 1,
-        ) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        line = mark.line + 1 if mark is not None else None
-        raise ConfigError(f"not valid YAML: {problem}", path=path, line=line) from None
+        why = refusal(exc, 1, "the file", lambda: _key_lines(node))
+        raise ConfigError(why.message, path=path, line=why.line, field=why.field) from None
     finally:
         loader.dispose()
     if data is None:

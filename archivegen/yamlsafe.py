@@ -8,6 +8,9 @@ built, with the line of the offending key, so the callers can name it.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -76,6 +79,48 @@ class StrictConstructor(yaml.constructor.SafeConstructor):
 StrictConstructor.add_constructor(  # type: ignore[type-var]  # typed for Loader classes only
     "tag:yaml.org,2002:int", StrictConstructor.construct_yaml_int
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a document was refused, where (a line of the file), and under which key."""
+
+    message: str
+    line: int | None
+    field: str | None = None
+
+
+def refusal(
+    exc: yaml.YAMLError, first: int, document: str, keys: Callable[[], dict[str, int]]
+) -> Refusal:
+    """A loading error in words. `first`: the file's line of the document's first line (front
+    matter starts below its `---`); `document` names it as a sentence starts ("the file",
+    "front matter"); `keys` gives each key's line, read only when a number's key is named."""
+    if isinstance(exc, DuplicateKeyError):
+        message = f"given twice (first on line {exc.first_line + first}); keep one"
+        return Refusal(message, exc.line + first, str(exc.key))
+    if isinstance(exc, NumberTooLongError):
+        line = exc.line + first
+        message = (
+            f"is a number of more than {sys.get_int_max_str_digits():,} digits; "
+            "quote it if it is text"
+        )
+        return Refusal(message, line, key_at(keys(), line))
+    if isinstance(exc, AliasBombError):
+        message = (
+            f"YAML aliases expand {_the(document)} by more than {MAX_ALIAS_GROWTH:,} nodes and "
+            "characters; write the values out"
+        )
+        return Refusal(message, exc.line + first)
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    at = mark.line + first if mark is not None else None
+    subject = "" if document == "the file" else f"{document} is "
+    return Refusal(f"{subject}not valid YAML: {problem}", at)
+
+
+def _the(document: str) -> str:
+    return document if document.startswith("the ") else f"the {document}"
 
 
 def key_at(lines: dict[str, int], line: int) -> str | None:

@@ -7,7 +7,6 @@ through the YAML serializer, so any title round-trips exactly.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,14 +14,7 @@ from typing import Any
 import yaml
 
 from archivegen.errors import ContentError
-from archivegen.yamlsafe import (
-    MAX_ALIAS_GROWTH,
-    AliasBombError,
-    DuplicateKeyError,
-    NumberTooLongError,
-    StrictConstructor,
-    key_at,
-)
+from archivegen.yamlsafe import StrictConstructor, refusal
 
 FENCE = "---"
 # the order fields are written in; unknown fields follow in their own order
@@ -119,35 +111,9 @@ def parse_front_matter(yaml_text: str, path: str) -> dict[str, Any]:
     """Parse the YAML of a front matter into a mapping, or raise a ContentError with its line."""
     try:
         data = yaml.load(yaml_text, Loader=_FrontMatterLoader)
-    except DuplicateKeyError as exc:
-        raise ContentError(
-            f"given twice (first on line {exc.first_line + 2}); keep one",
-            path=path,
-            line=exc.line + 2,
-            field=str(exc.key),
-        ) from None
-    except NumberTooLongError as exc:
-        raise ContentError(
-            f"is a number of more than {sys.get_int_max_str_digits():,} digits; "
-            "quote it if it is text",
-            path=path,
-            line=exc.line + 2,
-            field=key_at(field_lines(yaml_text), exc.line + 2),
-        ) from None
-    except AliasBombError as exc:
-        raise ContentError(
-            f"YAML aliases expand the front matter by more than {MAX_ALIAS_GROWTH:,} nodes "
-            "and characters; write the values out",
-            path=path,
-            line=exc.line + 2,
-        ) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentError(
-            f"front matter is not valid YAML: {problem}", path=path, line=line
-        ) from None
+        why = refusal(exc, 2, "front matter", lambda: field_lines(yaml_text))
+        raise ContentError(why.message, path=path, line=why.line or 1, field=why.field) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
