@@ -37,6 +37,7 @@ class Permalinks:
     tag: str = "/tag/{slug}/"
     year: str = "/arsip/{yyyy}/"
     month: str = "/arsip/{yyyy}/{mm}/"
+    day: str = "/arsip/{yyyy}/{mm}/{dd}/"
     categories: str = "/kategori/"
     authors: str = "/penulis/"
     tags: str = "/tag/"
@@ -103,6 +104,7 @@ class SiteConfig:
     templates_dir: str = "templates"
     static_dir: str = "static"
     page_size: int = 20
+    pagination: str = "stable"  # numbered from the oldest page; or "newest_first"
     feed_size: int = 20
     related_count: int = 5
     max_article_bytes: int = 5_000_000
@@ -135,6 +137,7 @@ class SiteConfig:
 
 
 TAXONOMIES = ("category", "author", "tag")
+PAGINATIONS = ("stable", "newest_first")
 _PLACEHOLDERS = {"slug", "yyyy", "mm", "dd", "n"}
 _PATTERN_CHARS = re.compile(r"[A-Za-z0-9/_.~-]|\{(?:slug|yyyy|mm|dd|n)\}")
 
@@ -281,6 +284,8 @@ def _check_semantics(config: SiteConfig, path: str, lines: dict[str, int]) -> li
     for number in ("page_size", "feed_size", "max_article_bytes"):
         if getattr(config, number) < 1:
             problems.append((number, "must be at least 1"))
+    if config.pagination not in PAGINATIONS:
+        problems.append(("pagination", f"must be one of {', '.join(PAGINATIONS)}"))
     if not 0.0 <= config.max_shrink <= 1.0:
         problems.append(("max_shrink", "must be a share between 0 and 1 (e.g. 0.25 for 25%)"))
     for name in config.taxonomies:

@@ -1,7 +1,7 @@
 """The pages for machines: Atom feeds, the sitemap and the Google News sitemap.
 
-The site's feed and one per category, each of the newest `feed_size` entries; a sitemap of
-every HTML page (split under a sitemap index past the protocol's 50,000 URLs); and a news
+The site's feed and one per category, each of the newest `feed_size` entries; sitemaps of
+the articles, one per month, and of the listings, under a sitemap index; and a news
 sitemap of the articles of the two days up to the newest one. `render/feeds.py` turns
 these pages into XML.
 """
@@ -27,6 +27,7 @@ from archivegen.graph.model import (
 from archivegen.graph.taxonomy import Grouping
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the sitemap protocol allows
+SITEMAP_FOLDER = "/sitemaps/"  # beside sitemap.xml, the index: lists.xml, 2024-12.xml…
 NEWS_SITEMAP_URL = "/news-sitemap.xml"
 NEWS_WINDOW = timedelta(days=2)  # Google News: articles of the last two days
 NEWS_LIMIT = 1_000  # URLs per news sitemap, as Google News allows
@@ -63,27 +64,45 @@ def feed_pages(entries: Sequence[Entry], categories: Grouping, config: SiteConfi
 def sitemap_pages(
     pages: Sequence[Page], ordered: Sequence[Article], urls: Sequence[str]
 ) -> list[Page]:
-    """sitemap.xml listing every HTML page (a sitemap index past 50,000 URLs)."""
+    """sitemap.xml, an index of one sitemap per month of articles and one of the listings.
+
+    An added article changes its month's sitemap and the listings' (their first pages'
+    last change), never the sitemaps of other months. A listing's numbered pages are left
+    out: they hold nothing its first page and the articles' sitemaps do not lead to.
+    """
     lastmod = {url: a.lastmod for a, url in zip(ordered, urls, strict=True)}
-    locations: list[tuple[str, datetime | None]] = []
+    months: dict[str, list[tuple[str, datetime | None]]] = {}
+    listings: list[tuple[str, datetime | None]] = []
     for page in pages:
         if isinstance(page, ArticlePage):
             if not page.original_url:  # a copy names its original as canonical: not listed
-                locations.append((page.url, lastmod[page.url]))
+                date = page.article.date
+                month = months.setdefault(f"{date.year:04d}-{date.month:02d}", [])
+                month.append((page.url, lastmod[page.url]))
         elif isinstance(page, ListingPage):
-            newest = page.entries[0].date if page.entries else None
-            locations.append((page.url, newest))
+            if page.pager.is_first and page.url == page.pager.first_url:
+                listings.append((page.url, page.entries[0].date if page.entries else None))
         elif isinstance(page, TermIndexPage | ArchiveIndexPage):
-            locations.append((page.url, None))
-    if len(locations) <= SITEMAP_LIMIT:
-        return [SitemapPage(url="/sitemap.xml", locations=tuple(locations))]
-    chunks = [locations[i : i + SITEMAP_LIMIT] for i in range(0, len(locations), SITEMAP_LIMIT)]
-    parts: list[Page] = [
-        SitemapPage(url=f"/sitemap-{n}.xml", locations=tuple(chunk))
-        for n, chunk in enumerate(chunks, start=1)
-    ]
-    index = tuple((p.url, None) for p in parts)
+            listings.append((page.url, None))
+    parts = _parts(SITEMAP_FOLDER + "lists", listings)
+    for name in sorted(months, reverse=True):
+        parts += _parts(SITEMAP_FOLDER + name, months[name])
+    index = tuple((part.url, _newest(part.locations)) for part in parts)
     return [SitemapPage(url="/sitemap.xml", locations=index, is_index=True), *parts]
+
+
+def _parts(stem: str, locations: list[tuple[str, datetime | None]]) -> list[SitemapPage]:
+    # one file, or numbered parts past the protocol's limit
+    chunks = [locations[i : i + SITEMAP_LIMIT] for i in range(0, len(locations), SITEMAP_LIMIT)]
+    return [
+        SitemapPage(url=f"{stem}{'' if n == 1 else f'-{n}'}.xml", locations=tuple(chunk))
+        for n, chunk in enumerate(chunks or [[]], start=1)
+    ]
+
+
+def _newest(locations: Sequence[tuple[str, datetime | None]]) -> datetime | None:
+    dates = [date for _, date in locations if date is not None]
+    return max(dates) if dates else None
 
 
 def news_sitemap_page(entries: Sequence[Entry], config: SiteConfig) -> NewsSitemapPage | None:

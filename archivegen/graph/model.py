@@ -49,37 +49,43 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Pager:
-    """Where a listing page stands among its pages; builds any page's URL without a list."""
+    """Where a listing page stands among its pages: exactly the links its navigation shows.
+
+    It holds no page count, so a numbered page that is full never changes: only the pages
+    near the newest one link to a page that is new. `first` is the number of the first
+    page, the one at the listing's own URL: 0 when pages are numbered from the oldest (the
+    first page shows the newest entries, page 1 the oldest), 1 when numbered newest first.
+    """
 
     number: int
-    total: int
+    first: int
     first_url: str
     page_pattern: str
+    newer: int | None  # the page of the next newer entries (None on the newest)
+    older: int | None  # … of the next older entries (None on the oldest)
+    numbers: tuple[int | None, ...] = ()  # page numbers to show, None for a gap
+    jumps: tuple[Link, ...] = ()  # on a first page: each year's page, or a month's days
 
     def url(self, number: int) -> str:
         """The URL of page `number` of this listing."""
+        if number == self.first:
+            return self.first_url
         return paged_url(self.first_url, self.page_pattern, number)
+
+    @property
+    def is_first(self) -> bool:
+        """True on the page at the listing's own URL."""
+        return self.number == self.first
 
     @property
     def previous_url(self) -> str | None:
         """The newer page, if any."""
-        return self.url(self.number - 1) if self.number > 1 else None
+        return None if self.newer is None else self.url(self.newer)
 
     @property
     def next_url(self) -> str | None:
         """The older page, if any."""
-        return self.url(self.number + 1) if self.number < self.total else None
-
-    def window(self, size: int = 2) -> tuple[int | None, ...]:
-        """Page numbers to show: first, last and a window around the current (None = gap)."""
-        shown = {1, self.total, *range(self.number - size, self.number + size + 1)}
-        numbers = sorted(n for n in shown if 1 <= n <= self.total)
-        out: list[int | None] = []
-        for n in numbers:
-            if out and n - (out[-1] or 0) > 1:
-                out.append(None)
-            out.append(n)
-        return tuple(out)
+        return None if self.older is None else self.url(self.older)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +175,7 @@ class ListingPage:
     """A page of a listing: home, a category, author or tag, a year or a month."""
 
     url: str
-    kind: str  # home | category | author | tag | year | month
+    kind: str  # home | category | author | tag | year | month | day
     title: str
     entries: tuple[Entry, ...]
     pager: Pager

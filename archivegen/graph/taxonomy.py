@@ -1,4 +1,4 @@
-"""Group articles by category, author, tag, year and month: linear in the number of articles."""
+"""Group articles by category, author, tag, year, month and day: linear in their number."""
 
 from __future__ import annotations
 
@@ -99,6 +99,15 @@ def group_by_month(articles: Sequence[Article]) -> dict[tuple[int, int], list[in
     for index, article in enumerate(articles):
         months[(article.date.year, article.date.month)].append(index)
     return dict(months)
+
+
+def group_by_day(articles: Sequence[Article]) -> dict[tuple[int, int, int], list[int]]:
+    """Positions of articles per (year, month, day), in the articles' order."""
+    days: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for index, article in enumerate(articles):
+        date = article.date
+        days[(date.year, date.month, date.day)].append(index)
+    return dict(days)
 
 
 def taxonomy_patterns(permalinks: Permalinks, built: Sequence[str]) -> dict[str, str | None]:

@@ -34,9 +34,7 @@ def _format(pattern: str, dated: bool) -> str:
 
 
 def paged_url(first_url: str, page_pattern: str, number: int) -> str:
-    """The URL of page `number` of a listing whose first page is `first_url`."""
-    if number <= 1:
-        return first_url
+    """The URL of numbered page `number` of a listing whose first page is `first_url`."""
     return first_url.rstrip("/") + "/" + fill(page_pattern, n=number)
 
 

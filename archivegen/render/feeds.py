@@ -69,7 +69,7 @@ def render_feed(page: FeedPage, site: SiteInfo) -> bytes:
 
 
 def render_sitemap(page: SitemapPage, site: SiteInfo) -> bytes:
-    """A sitemap (or, past the protocol's 50,000 URLs, a sitemap index).
+    """A sitemap, or the sitemap index of the others.
 
     Written as text, not as an ElementTree: it lists every page of the site, and is
     rewritten whenever an article's address changes; ElementTree spends 40x longer on it.

@@ -220,8 +220,12 @@ def _listing_page(fingerprinter: Fingerprinter, page: ListingPage) -> bytes:
     pager, term = page.pager, page.term
     text = (
         f"\x1eG{page.url}\x1f{page.kind}\x1f{page.title}\x1f{page.feed_url}\x1f{page.template}"
-        f"\x1f{pager.number}\x1f{pager.total}\x1f{pager.first_url}\x1f{pager.page_pattern}\x1f"
+        f"\x1f{pager.number}\x1f{pager.first}\x1f{pager.first_url}\x1f{pager.page_pattern}"
+        f"\x1f{pager.newer}\x1f{pager.older}\x1f{pager.numbers}\x1f"
     )
+    for jump in pager.jumps:
+        text += f"{jump.name}\x1c{jump.url}\x1c"
+    text += "\x1f"
     if term is not None:
         text += f"{term.kind}\x1f{term.name}\x1f{term.slug}\x1f{term.url}\x1f{term.count}"
     return text.encode() + _records(fingerprinter, page.entries) + b"\x1d"
@@ -246,7 +250,7 @@ _COVERED = {
         "search_shard", "revision_urls", "original_url", "template",
     },
     ListingPage: {"url", "kind", "title", "entries", "pager", "term", "feed_url", "template"},
-    Pager: {"number", "total", "first_url", "page_pattern"},
+    Pager: {"number", "first", "first_url", "page_pattern", "newer", "older", "numbers", "jumps"},
     Term: {"kind", "name", "slug", "url", "count"},
 }  # fmt: skip
 for _kind, _names in _COVERED.items():

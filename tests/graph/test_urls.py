@@ -15,7 +15,7 @@ def test_fill_pattern() -> None:
 
 
 def test_paged_urls() -> None:
-    assert paged_url("/kategori/dunia/", "halaman/{n}/", 1) == "/kategori/dunia/"
+    assert paged_url("/kategori/dunia/", "halaman/{n}/", 1) == "/kategori/dunia/halaman/1/"
     assert paged_url("/kategori/dunia/", "halaman/{n}/", 3) == "/kategori/dunia/halaman/3/"
     assert paged_url("/", "halaman/{n}/", 2) == "/halaman/2/"
 
