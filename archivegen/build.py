@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from archivegen.config import SiteConfig
 from archivegen.output.cache import CacheStore
@@ -22,8 +23,6 @@ from archivegen.output.lock import build_lock
 from archivegen.pipeline.collector import collector_paused
 from archivegen.pipeline.context import BuildContext, BuildMode, BuildOptions, Progress, Silent
 from archivegen.pipeline.decide import Rebuild, RebuildKind, choose_rebuild
-from archivegen.pipeline.edit import build_edits
-from archivegen.pipeline.full import full_build
 from archivegen.pipeline.report import (
     BuildReport,
     PreviewListener,
@@ -31,9 +30,10 @@ from archivegen.pipeline.report import (
     report,
     up_to_date_report,
 )
-from archivegen.pipeline.search import catch_up_search
-from archivegen.pipeline.state import SiteState
-from archivegen.search import SearchReport
+
+if TYPE_CHECKING:
+    from archivegen.pipeline.state import SiteState
+    from archivegen.search import SearchReport
 
 __all__ = ["BuildMode", "BuildOptions", "BuildReport", "Builder", "Progress", "Rebuild"]
 
@@ -84,11 +84,17 @@ class Builder:
         if rebuild.kind is RebuildKind.UP_TO_DATE:
             self.state = last
             return up_to_date_report(rebuild, self.config.output_path, lap)
+        # the render stack is imported only by a build that renders: an up-to-date build
+        # is mostly Python's start-up, and these imports would be most of the rest
         if rebuild.kind is RebuildKind.PATCH:
+            from archivegen.pipeline.edit import build_edits
+
             assert last is not None
             lap("load, patch")  # the decision read the edits and patched the graph
             outcome, state = build_edits(context, rebuild, last, lap)
         else:
+            from archivegen.pipeline.full import full_build
+
             lap("scan")
             progress = progress or Silent()
             outcome, state = full_build(context, rebuild, last, self.cache, progress, lap)
@@ -125,6 +131,8 @@ class Builder:
         """Bring the search index up to the pages a preview's patch committed without it."""
         if self.state is None or not self.state.search_pending:
             return None
+        from archivegen.pipeline.search import catch_up_search
+
         context = BuildContext.of(self.config, self.options, self.mode)
         with build_lock(self.config.root, self.config.output_path):
             searched, self.state = catch_up_search(context, self.state)

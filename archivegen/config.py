@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from babel import Locale, UnknownLocaleError
 
 from archivegen.errors import ConfigError, raise_all
 from archivegen.safeurl import link_problem, web_url_problem
@@ -277,6 +276,8 @@ def _check_semantics(config: SiteConfig, path: str, lines: dict[str, int]) -> li
         zoneinfo.ZoneInfo(config.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         problems.append(("timezone", f"{config.timezone!r} is not a time zone (e.g. Asia/Jakarta)"))
+    from babel import Locale, UnknownLocaleError  # ~30 ms: only once the file is read
+
     try:
         Locale.parse(config.language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):

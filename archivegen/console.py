@@ -13,13 +13,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from archivegen.build import BuildReport
 from archivegen.errors import ArchivegenError, ErrorGroup
-from archivegen.search import SearchReport
 
 if TYPE_CHECKING:  # the importers pull in trafilatura: only `archivegen import` pays for it
     from archivegen.check import CheckReport
     from archivegen.check.duplicates import DuplicateReport
     from archivegen.deploy import DeployPlan, DeployReport
     from archivegen.importers import ImportReport
+    from archivegen.search import SearchReport
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)

@@ -12,6 +12,7 @@ from typing import Any
 from archivegen.config import SiteConfig
 from archivegen.content.aliases import clean_alias
 from archivegen.content.copies import original_file
+from archivegen.content.files import FileStamp, scan_article_files
 from archivegen.content.dates import DateProblem, parse_date
 from archivegen.content.frontmatter import field_lines, parse_front_matter, split_front_matter
 from archivegen.content.images import image_problem
@@ -57,45 +58,9 @@ class ContentSet:
     naive_dates: tuple[str, ...]  # files whose dates took the site timezone
 
 
-FileStamp = tuple[int, int]  # (size, mtime_ns): what tells a changed file without reading it
-
-
 def find_article_files(content_dir: Path) -> list[Path]:
     """All Markdown files under content/, in a stable order; hidden files and folders skipped."""
     return [Path(path) for path, _ in scan_article_files(content_dir)]
-
-
-def scan_article_files(content_dir: Path) -> list[tuple[str, FileStamp]]:
-    """Every article file (its path as text, sorted) with its stamp, from one directory walk.
-
-    Text, not Path: a build stats every file to find the few that changed, and making and
-    sorting 10,000 Path objects costs more than the walk itself.
-    """
-    if not content_dir.is_dir():
-        raise ContentError(
-            f"the content folder {content_dir} is missing (content_dir in site.yaml; "
-            "a disk not mounted?): nothing to build"
-        )
-    found: list[tuple[str, FileStamp]] = []
-    stack = [str(content_dir)]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except FileNotFoundError:
-            continue  # removed while the build walked the folders
-        except OSError as exc:  # its articles would silently vanish from the site
-            raise ContentError(f"the folder cannot be read: {exc.strerror}", path=folder) from None
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir():
-                stack.append(entry.path)
-            elif entry.name.endswith(".md") and entry.is_file():
-                stat = entry.stat()
-                found.append((entry.path, (stat.st_size, stat.st_mtime_ns)))
-    found.sort()
-    return found
 
 
 def load_content(config: SiteConfig) -> ContentSet:

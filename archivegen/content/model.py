@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from archivegen.content.images import MeasuredImage
-from archivegen.content.revisions import Revision
+
+if TYPE_CHECKING:  # revisions import the Markdown parser, which an up-to-date build never needs
+    from archivegen.content.revisions import Revision
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,12 +21,15 @@ import pickle
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from archivegen import __version__
-from archivegen.content.loader import FileStamp, LoadedArticle
+from archivegen.content.files import FileStamp
 from archivegen.digest import digest, hasher
 from archivegen.output.atomic import open_atomic
+
+if TYPE_CHECKING:
+    from archivegen.content.loader import LoadedArticle
 
 CACHE_DIR = ".archivegen"
 CACHE_FILE = "build-cache.pickle"

@@ -14,19 +14,22 @@ import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from archivegen.content.files import FileStamp
 from archivegen.content.images import IMAGE_SUFFIXES, is_remote
-from archivegen.content.loader import FileStamp, LoadedArticle, load_article_file
-from archivegen.content.model import Article
-from archivegen.graph.patch import GraphIndex, index_graph, patch_graph, patch_refusal
-from archivegen.graph.site import SiteGraph
 from archivegen.output.cache import BuildState, CacheStore
 from archivegen.output.manifest import commit_interrupted, manifest_file_digest
 from archivegen.output.staging import check_output_dir
 from archivegen.pipeline.context import BuildContext, BuildMode
 from archivegen.pipeline.inputs import BuildInputs, scan_inputs
-from archivegen.pipeline.moves import article_url
-from archivegen.pipeline.state import SiteState
+
+if TYPE_CHECKING:  # the patch path imports them when it runs: an up-to-date build needs none
+    from archivegen.content.loader import LoadedArticle
+    from archivegen.content.model import Article
+    from archivegen.graph.patch import GraphIndex
+    from archivegen.graph.site import SiteGraph
+    from archivegen.pipeline.state import SiteState
 
 OUTPUT_CHANGED = "the output folder changed since the last build"
 COMMIT_INTERRUPTED = "the last build stopped inside its commit (the site is repaired)"
@@ -101,6 +104,9 @@ def _patch_or_refusal(
     context: BuildContext, last: SiteState, changed: Collection[str]
 ) -> Rebuild | str:
     """A patch (or nothing to do), else why the edits need the full layout."""
+    from archivegen.graph.patch import index_graph, patch_graph, patch_refusal
+    from archivegen.pipeline.moves import article_url
+
     stamps = _restamped(last.articles, changed, context.config.content_path)
     if isinstance(stamps, str):
         return stamps
@@ -214,6 +220,8 @@ def _read_edits(
     last: SiteState, stamps: Mapping[str, FileStamp], context: BuildContext
 ) -> tuple[list[tuple[Article, Article]], dict[str, tuple[FileStamp, LoadedArticle]]] | str:
     """(old, new) articles and their new cache entries, or why a full build must run."""
+    from archivegen.content.loader import load_article_file
+
     pairs, loaded = [], {}
     for path, stamp in stamps.items():
         outcome = load_article_file(Path(path), context.config, with_body=False)

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from archivegen.content.loader import ContentSet, FileStamp, LoadedArticle
+from archivegen.content.files import FileStamp
+from archivegen.content.loader import ContentSet, LoadedArticle
 from archivegen.content.model import Article
 from archivegen.errors import raise_all
 from archivegen.graph.site import SiteGraph, build_site_graph

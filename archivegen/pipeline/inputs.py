@@ -10,8 +10,8 @@ from pathlib import Path
 
 from archivegen import __version__
 from archivegen.config import SiteConfig
+from archivegen.content.files import FileStamp, scan_article_files
 from archivegen.content.images import IMAGE_SUFFIXES
-from archivegen.content.loader import FileStamp, scan_article_files
 from archivegen.digest import digest_parts
 from archivegen.pipeline.moves import RECORD_FILE
 

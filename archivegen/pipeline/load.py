@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from archivegen.config import SiteConfig
+from archivegen.content.files import FileStamp
 from archivegen.content.loader import (
     ContentSet,
-    FileStamp,
     LoadedArticle,
     collect,
     load_article_file,

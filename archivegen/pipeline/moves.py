@@ -16,21 +16,25 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archivegen.config import SiteConfig
 from archivegen.content.aliases import clean_alias
-from archivegen.content.loader import FileStamp, LoadedArticle
+from archivegen.content.files import FileStamp
 from archivegen.content.model import Article
 from archivegen.errors import ContentError, raise_all
 from archivegen.graph.urls import fill
 from archivegen.output.atomic import write_atomic
+
+if TYPE_CHECKING:  # every build reads RECORD_FILE; only a full build parses articles
+    from archivegen.content.loader import LoadedArticle
 
 RECORD_FILE = "redirects.tsv"
 HEADER = (
     "# Old addresses of moved articles (archivegen adds a line when an edit changes an\n"
     "# article's address). Commit it with the content; a line may be removed by hand.\n"
 )
-Parsed = Mapping[str, tuple[FileStamp, LoadedArticle]]
+Parsed = Mapping[str, tuple[FileStamp, "LoadedArticle"]]
 Moves = dict[str, tuple[str, ...]]  # article file (as source_path) -> its old addresses
 
 

@@ -6,14 +6,15 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from archivegen.graph.site import SiteGraph
 from archivegen.output.staging import CommitReport
 from archivegen.pipeline.decide import Rebuild
-from archivegen.pipeline.images import ImageReport
-from archivegen.render.feeds import xml_warnings
-from archivegen.search import SearchReport
+
+if TYPE_CHECKING:
+    from archivegen.graph.site import SiteGraph
+    from archivegen.pipeline.images import ImageReport
+    from archivegen.search import SearchReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,8 @@ def build_warnings(graph: SiteGraph, naive_dates: Sequence[str], timezone: str) 
     """The build's warnings: dates that took the site's zone first, then the graph's, then
     texts the feeds could not carry whole."""
     naive = (_naive_warning(naive_dates, timezone),) if naive_dates else ()
+    from archivegen.render.feeds import xml_warnings
+
     return (*naive, *graph.warnings, *xml_warnings(graph))
 
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from archivegen.content.loader import FileStamp, LoadedArticle
-from archivegen.graph.patch import GraphIndex
-from archivegen.graph.site import SiteGraph
+from archivegen.content.files import FileStamp
 from archivegen.output.cache import BuildCache, BuildState
 from archivegen.pipeline.inputs import BuildInputs
-from archivegen.render.renderer import Renderer
+
+if TYPE_CHECKING:
+    from archivegen.content.loader import LoadedArticle
+    from archivegen.graph.patch import GraphIndex
+    from archivegen.graph.site import SiteGraph
+    from archivegen.render.renderer import Renderer
 
 
 @dataclass(frozen=True, slots=True)
