@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -66,29 +67,90 @@ def test_seed_article_page(make_site: SiteFactory) -> None:
     assert doc.cssselect("link[rel=canonical]")[0].get("href") == "https://arsip.example" + SEED_URL
 
 
-def test_listings_are_paginated_newest_first(make_site: SiteFactory) -> None:
-    config = make_site(fillers=45, page_size=20)  # 46 articles: pages of 20, 20, 6
+def titles(config: SiteConfig, url: str) -> list[str]:
+    return [a.text_content() for a in page(config, url).cssselect("li.entry .entry-title a")]
+
+
+def pager_links(config: SiteConfig, url: str) -> dict[str, str | None]:
+    """The pager's newer and older links, and the page it marks as current."""
+    nav = page(config, url).cssselect("nav.pager")[0]
+    found: dict[str, str | None] = {"prev": None, "next": None}
+    found |= {a.get("rel"): a.get("href") for a in nav.cssselect("a[rel]")}
+    (current,) = nav.cssselect("a[aria-current=page]")
+    return found | {"current": current.get("href")}
+
+
+def test_listings_are_numbered_from_the_oldest_page(make_site: SiteFactory) -> None:
+    config = make_site(fillers=45, page_size=20)  # 46 articles: the newest 20, then 20, 20, 6
     report = build(config)
     assert report.articles == 46
-    counts = [
-        len(page(config, url).cssselect("li.entry")) for url in ("/", "/halaman/2/", "/halaman/3/")
-    ]
-    assert counts == [20, 20, 6]
+    newest_first = [f"Berita Nomor {i}" for i in range(44, -1, -1)]
+    newest_first.append("Terus Bertambah, 200 Ribu Warga Rusia Sudah Kabur ke Kazakhstan")
+    assert titles(config, "/") == newest_first[:20]  # the listing's own URL: the newest
+    assert titles(config, "/halaman/1/") == newest_first[26:]  # the oldest 20
+    assert titles(config, "/halaman/2/") == newest_first[6:26]
+    assert titles(config, "/halaman/3/") == newest_first[:6]  # the newest page, partly full
     assert not (config.output_path / "halaman" / "4").exists()
-    first = page(config, "/").cssselect("li.entry .entry-title a")[0]
-    assert first.text_content() == "Berita Nomor 44"  # the newest
-    # 15 Politik fillers: one page; two authors with 23 and 22 articles: two pages each
+    assert pager_links(config, "/") == {"prev": None, "next": "/halaman/2/", "current": "/"}
+    assert pager_links(config, "/halaman/3/") == {
+        "prev": "/", "next": "/halaman/2/", "current": "/halaman/3/",
+    }  # fmt: skip
+    assert pager_links(config, "/halaman/1/") == {
+        "prev": "/halaman/2/", "next": None, "current": "/halaman/1/",
+    }  # fmt: skip
+    shown = [a.text_content() for a in page(config, "/halaman/2/").cssselect("nav.pager li a")]
+    assert shown == ["Terbaru", "3", "2", "1"]  # Latest, then the newest number first
+    home = page(config, "/")  # each year's page: that of its newest article
+    years = [(a.text_content(), a.get("href")) for a in home.cssselect("nav.jumps a")]
+    assert years == [("2023", "/halaman/3/"), ("2022", "/halaman/1/")]
+    assert not page(config, "/halaman/1/").cssselect("nav.jumps")
+    # 15 Politik fillers: one page; two authors with 23 and 22 articles: the newest 20, pages 1, 2
     assert len(page(config, "/kategori/politik/").cssselect("li.entry")) == 15
-    assert len(page(config, "/penulis/budi-santoso/halaman/2/").cssselect("li.entry")) == 3
-    pager = page(config, "/halaman/2/").cssselect("nav.pager a[aria-current=page]")
-    assert pager[0].text_content() == "2"
+    assert not page(config, "/kategori/politik/").cssselect("nav.pager")
+    assert not (config.output_path / "kategori" / "politik" / "halaman").exists()
+    budi = [f"Berita Nomor {i}" for i in range(44, -1, -2)]
+    assert titles(config, "/penulis/budi-santoso/") == budi[:20]
+    assert titles(config, "/penulis/budi-santoso/halaman/1/") == budi[3:]
+    assert titles(config, "/penulis/budi-santoso/halaman/2/") == budi[:3]
+    count = page(config, "/penulis/budi-santoso/").cssselect("p.listing-count")  # first page only
+    assert count and count[0].text_content().startswith("23 artikel")
+    assert not page(config, "/penulis/budi-santoso/halaman/1/").cssselect("p.listing-count")
     index = page(config, "/kategori/")
     assert [a.text_content() for a in index.cssselect(".term-index a")] == [
         "Dunia", "Ekonomi", "Olahraga", "Politik",
     ]  # fmt: skip
     months = page(config, "/arsip/").cssselect(".calendar-year h2 a")
     assert [a.text_content() for a in months] == ["2023", "2022"]
-    assert len(page(config, "/arsip/2023/01/").cssselect("li.entry")) == 20
+    assert titles(config, "/arsip/2023/01/") == newest_first[:20]
+    days = [a.get("href") for a in page(config, "/arsip/2023/01/").cssselect("nav.jumps a")]
+    assert days == ["/arsip/2023/01/01/", "/arsip/2023/01/02/", "/arsip/2023/01/03/"]
+    # a day (fillers 16 to 39: 2 January), also at its articles' date prefix
+    assert titles(config, "/arsip/2023/01/02/") == newest_first[5:25]
+    assert titles(config, "/arsip/2023/01/02/halaman/1/") == newest_first[9:29]
+    assert titles(config, "/2023/01/02/") == titles(config, "/arsip/2023/01/02/")
+    canonical = page(config, "/2023/01/02/").cssselect("link[rel=canonical]")[0].get("href")
+    assert canonical == "https://arsip.example/arsip/2023/01/02/"
+
+
+def test_an_added_article_leaves_the_full_numbered_pages_as_they_were(
+    make_site: SiteFactory,
+) -> None:
+    config = make_site(fillers=45, page_size=20)
+    build(config)
+    before = snapshot(config.output_path)
+    # in Dunia, which stays the smallest category: the site's menu keeps its order
+    write_article(
+        config.content_path, "x/baru.md", title="Berita Baru", date="2023-01-05T09:00:00+07:00",
+        category="Dunia", author="Budi Santoso",
+    )  # fmt: skip
+    build(config)
+    after = snapshot(config.output_path)
+    assert titles(config, "/")[0] == "Berita Baru"
+    assert titles(config, "/halaman/3/")[0] == "Berita Baru"  # the newest page takes it
+    for full in ("halaman/1/index.html", "halaman/2/index.html"):
+        assert after[full] == before[full]
+    assert after["index.html"] != before["index.html"]
+    assert after["halaman/3/index.html"] != before["halaman/3/index.html"]
 
 
 def test_previous_and_next_stay_within_the_category(make_site: SiteFactory) -> None:
@@ -111,15 +173,36 @@ def test_feed_and_sitemap_are_valid_xml_with_absolute_urls(make_site: SiteFactor
     dunia = ET.parse(config.output_path / "kategori" / "dunia" / "feed.xml").getroot()
     (entry,) = dunia.findall(f"{ATOM}entry")
     assert entry.find(f"{ATOM}link").get("href") == "https://arsip.example" + SEED_URL  # type: ignore[union-attr]
-    sitemap = ET.parse(config.output_path / "sitemap.xml").getroot()
-    locations = [u.find(f"{SM}loc").text for u in sitemap.findall(f"{SM}url")]  # type: ignore[union-attr]
+    index = ET.parse(config.output_path / "sitemap.xml").getroot()
+    assert index.tag == f"{SM}sitemapindex"
+    parts = [s.find(f"{SM}loc").text for s in index.findall(f"{SM}sitemap")]  # type: ignore[union-attr]
+    assert parts == [
+        f"https://arsip.example/sitemaps/{name}.xml" for name in ("lists", "2023-01", "2022-10")
+    ]
+    locations: list[str] = []
+    for part in parts:
+        urlset = ET.parse(config.output_path / part.removeprefix("https://arsip.example/"))
+        assert urlset.getroot().tag == f"{SM}urlset"
+        locations += [u.find(f"{SM}loc").text for u in urlset.getroot().findall(f"{SM}url")]  # type: ignore[misc, union-attr]
     assert "https://arsip.example" + SEED_URL in locations
+    assert all(url.startswith("https://arsip.example/") for url in locations)
     search_page = config.output_path / "cari" / "index.html"  # a search UI is not for crawlers
     html_pages = [p for p in config.output_path.rglob("index.html") if p != search_page]
-    assert len(locations) == len(html_pages)
+    # not listed: numbered listing pages, and a day's listing at its articles' date prefix
+    # (its canonical, /arsip/yyyy/mm/dd/, is)
+    relative = [p.relative_to(config.output_path).as_posix() for p in html_pages]
+    numbered = [r for r in relative if "/halaman/" in f"/{r}"]
+    at_prefix = sorted(r for r in relative if re.fullmatch(r"\d{4}/\d{2}/\d{2}/index\.html", r))
+    assert (
+        "halaman/1/index.html" in numbered and "tag/ekonomi-rakyat/halaman/1/index.html" in numbered
+    )
+    assert at_prefix == ["2022/10/04/index.html", "2023/01/01/index.html", "2023/01/02/index.html"]
+    assert len(locations) == len(set(locations)) == len(html_pages) - len(numbered) - len(at_prefix)
+    assert not any("/halaman/" in url for url in locations)
     feeds = 1 + 4  # the site's and one per category (Dunia, Politik, Ekonomi, Olahraga)
-    # 404.html, feeds, sitemap, news sitemap, robots, search page, three redirect maps
-    others = 1 + feeds + 3 + 1 + 3
+    sitemaps = 1 + len(parts)  # the index and its parts
+    # 404.html, feeds, sitemaps, news sitemap, robots, search page, three redirect maps
+    others = 1 + feeds + sitemaps + 2 + 1 + 3
     assert report.pages == len(html_pages) + others
     robots = (config.output_path / "robots.txt").read_text()
     assert "Sitemap: https://arsip.example/sitemap.xml" in robots

@@ -93,17 +93,24 @@ def test_feeds_and_sitemaps_list_only_existing_pages(built: SiteConfig) -> None:
     feed = built.output_path / "feed.xml"
     entry = f'\n<entry><link rel="alternate" href="{BASE}hilang/"/></entry>\n</feed>\n'
     feed.write_text(feed.read_text(encoding="utf-8").replace("</feed>", entry), encoding="utf-8")
-    sitemap = built.output_path / "sitemap.xml"
+    index = built.output_path / "sitemap.xml"  # the index: a part the site does not have
+    missing = f"<sitemap><loc>{BASE}sitemaps/2099-01.xml</loc></sitemap>\n</sitemapindex>"
+    index.write_text(index.read_text(encoding="utf-8").replace("</sitemapindex>", missing))
+    month = built.output_path / "sitemaps" / "2023-01.xml"  # a part: a page of another site
     outsider = "<url><loc>https://luar.example/x/</loc></url>\n</urlset>"
-    sitemap.write_text(sitemap.read_text(encoding="utf-8").replace("</urlset>", outsider))
+    month.write_text(month.read_text(encoding="utf-8").replace("</urlset>", outsider))
     (built.output_path / "rusak.xml").write_text('<?xml version="1.0"?>\n<urlset>\n<url>\n')
     found = messages(check_site(built.output_path, BASE))
     assert f"feed.xml:3: lists {BASE}hilang/, but the site has no such page" in found
+    assert f"sitemap.xml:2: lists {BASE}sitemaps/2099-01.xml, but the site has no such page" in (
+        found
+    )
     assert (
-        "sitemap.xml:2: https://luar.example/x/ is not a URL of this site (arsip.example)" in found
+        "sitemaps/2023-01.xml:2: https://luar.example/x/ is not a URL of this site (arsip.example)"
+        in found
     )
     assert "rusak.xml:4: not well-formed XML: no element found" in found
-    assert len(found) == 3
+    assert len(found) == 4
 
 
 def test_redirects_and_the_404_page_need_no_canonical(built: SiteConfig) -> None:

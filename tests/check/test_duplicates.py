@@ -192,9 +192,16 @@ def test_duplicate_of_points_canonical_at_the_original(make_site: SiteFactory) -
         config, original
     )
     assert "data-pagefind-body" in page(config, original)
-    sitemap = (config.output_path / "sitemap.xml").read_text(encoding="utf-8")
-    assert f"https://arsip.example{original}" in sitemap
-    assert copy not in sitemap
+    index = (config.output_path / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://arsip.example/sitemaps/2024-03.xml</loc>" in index
+    month = (config.output_path / "sitemaps" / "2024-03.xml").read_text(encoding="utf-8")
+    assert f"<loc>https://arsip.example{original}</loc>" in month
+    sitemaps = [
+        index,
+        *(p.read_text(encoding="utf-8") for p in config.output_path.glob("sitemaps/*.xml")),
+    ]
+    assert len(sitemaps) == 3  # the index, the listings' and March 2024's
+    assert not any(copy in sitemap for sitemap in sitemaps)
     assert 'href="/2024/03/02/bus-baru/"' in page(config, "/kategori/kota/")  # still listed
 
 

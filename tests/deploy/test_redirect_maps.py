@@ -208,7 +208,9 @@ def test_only_paths_get_meta_refresh_pages_and_no_map_is_in_the_sitemap(
     assert (public / "read/2022/10/04/549506/ratusan-ribu-warga/index.html").is_file()
     assert (public / "lama.html").is_file()
     assert not list(public.glob("berita.php*")) and not (public / "judul dengan spasi").exists()
-    sitemap = (public / "sitemap.xml").read_text(encoding="utf-8")
+    files = [public / "sitemap.xml", *public.glob("sitemaps/*.xml")]  # the index, its parts
+    sitemap = "".join(f.read_text(encoding="utf-8") for f in files)
+    assert sitemap.count("https://arsip.example/2023/02/01/pindah/</loc>") == 1  # the article
     assert not re.search(r"redirects|htaccess|berita\.php|read/2022", sitemap)
 
 

@@ -11,6 +11,7 @@ from deploykit import DeployKit
 
 from archivegen.cli import main
 from archivegen.config import load_config
+from archivegen.console import LISTED
 from archivegen.deploy.plan import PENDING, DeployPlan, check_deletions, journal, plan_deploy
 from archivegen.deploy.remote import LocalFile, RemoteState
 from archivegen.deploy.targets import (
@@ -187,7 +188,9 @@ def test_cli_dry_run_and_unconfirmed_deletions(
     result = runner.invoke(main, ["deploy", "--dry-run"])
     assert result.exit_code == 0, result.output
     assert f"Dry run for www (dir, {www}): {len(first)} new, 0 changed, 0 deleted" in result.output
-    assert "  + index.html" in result.output and not www.exists()
+    shown = sorted(first)[:LISTED]  # the first new files by path, then how many more
+    assert all(f"  + {path}\n" in result.output for path in shown) and not www.exists()
+    assert f"  + ... and {len(first) - LISTED} more" in result.output
     result = runner.invoke(main, ["deploy", "www"])
     assert (
         result.exit_code == 0 and f"Deployed to www (dir, {www}): {len(first)} new" in result.output

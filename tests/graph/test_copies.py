@@ -34,15 +34,21 @@ def chain_site(
     return {page.url: page for page in pages_of(graph.pages, ArticlePage)}, graph
 
 
+def sitemapped(graph: SiteGraph) -> dict[str, str]:
+    """Each URL the sitemaps list: the sitemap that lists it (the index lists sitemaps only)."""
+    index, *parts = pages_of(graph.pages, SitemapPage)
+    assert index.is_index and {url for url, _ in index.locations} == {p.url for p in parts}
+    return {url: part.url for part in parts for url, _ in part.locations}
+
+
 def test_a_copy_of_a_copy_names_the_first_original(make_site: SiteFactory) -> None:
     pages, graph = chain_site(make_site)
     assert pages[ORIGINAL].original_url == ""
     assert pages[COPY].original_url == ORIGINAL
     assert pages[COPY_OF_COPY].original_url == ORIGINAL
-    [sitemap] = pages_of(graph.pages, SitemapPage)
-    listed = {url for url, _ in sitemap.locations}
-    assert ORIGINAL in listed
-    assert not {COPY, COPY_OF_COPY} & listed
+    listed = sitemapped(graph)
+    assert listed[ORIGINAL] == "/sitemaps/2024-03.xml"  # the month's sitemap
+    assert not {COPY, COPY_OF_COPY} & listed.keys()
     [news] = pages_of(graph.pages, NewsSitemapPage)
     assert [e.url for e in news.entries] == [ORIGINAL]
 
@@ -52,5 +58,6 @@ def test_a_copy_whose_original_is_not_built_stands_alone(make_site: SiteFactory)
     assert ORIGINAL not in pages
     assert pages[COPY].original_url == ""  # its original is a draft: as if unmarked
     assert pages[COPY_OF_COPY].original_url == COPY
-    [sitemap] = pages_of(graph.pages, SitemapPage)
-    assert COPY in {url for url, _ in sitemap.locations}
+    listed = sitemapped(graph)
+    assert listed[COPY] == "/sitemaps/2024-03.xml"
+    assert COPY_OF_COPY not in listed

@@ -1,8 +1,10 @@
 """The pages for machines, as values: the Atom feeds (sizes, `updated`, one per category), the
-sitemap and its split into a sitemap index, and the Google News sitemap's window and limit."""
+sitemap index of the listings' sitemap and each month's, their split past the limit, and the
+Google News sitemap's window and limit."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -13,6 +15,7 @@ from archivegen.config import SiteConfig
 from archivegen.graph import feeds
 from archivegen.graph.feeds import NEWS_SITEMAP_URL, news_language, news_sitemap_page
 from archivegen.graph.model import (
+    ArticlePage,
     FeedPage,
     ListingPage,
     NotFoundPage,
@@ -62,55 +65,116 @@ def test_a_site_without_articles_has_an_empty_site_feed(make_site: SiteFactory) 
 # -- the sitemap ---------------------------------------------------------------------------
 
 
-def test_the_sitemap_lists_every_html_page_for_readers_with_its_last_change(
+def sitemaps(config: SiteConfig) -> list[SitemapPage]:
+    return pages_of(site_graph(config).pages, SitemapPage)
+
+
+def newest(locations: Iterable[tuple[str, datetime | None]]) -> datetime | None:
+    dates = [date for _, date in locations if date is not None]
+    return max(dates) if dates else None
+
+
+def test_the_sitemap_is_an_index_of_the_listings_and_of_each_months_articles(
     make_site: SiteFactory,
 ) -> None:
-    config = make_site(fillers=4)
+    config = make_site(fillers=4, page_size=2)  # the home and year listings get numbered pages
     updated = datetime(2023, 3, 1, 9, 0, tzinfo=WIB)
     write_article(
         config.content_path, "x/diperbarui.md", title="Diperbarui", date="2023-02-01T09:00:00+07:00",
         updated=updated.isoformat(), category="Dunia", aliases=["/lama/diperbarui/"],
     )  # fmt: skip
     graph = site_graph(config)
-    (sitemap,) = pages_of(graph.pages, SitemapPage)
-    assert (sitemap.url, sitemap.is_index) == ("/sitemap.xml", False)
-    unlisted = SearchPage | NotFoundPage | RedirectPage  # a search UI, an error, old addresses
-    readable = [p for p in graph.pages if output_path(p.url).endswith(".html")]
-    assert [url for url, _ in sitemap.locations] == [
-        p.url for p in readable if not isinstance(p, unlisted)
+    index, *parts = pages_of(graph.pages, SitemapPage)
+    assert (index.url, index.is_index) == ("/sitemap.xml", True)
+    assert not any(part.is_index for part in parts)
+    # the listings' part, then one per month of articles, the newest month first
+    assert [part.url for part in parts] == [
+        "/sitemaps/lists.xml",
+        "/sitemaps/2023-02.xml",
+        "/sitemaps/2023-01.xml",
+        "/sitemaps/2022-10.xml",  # the seed
     ]
-    lastmod = dict(sitemap.locations)
+    assert index.locations == tuple((part.url, newest(part.locations)) for part in parts)
+    lists, *months = parts
+
+    articles = pages_of(graph.pages, ArticlePage)
+    for part in months:
+        month = part.url.removeprefix("/sitemaps/").removesuffix(".xml")
+        assert [url for url, _ in part.locations] == [
+            p.url for p in articles if f"{p.article.date:%Y-%m}" == month
+        ]
+        assert [m for _, m in part.locations] == [
+            p.article.lastmod for p in articles if f"{p.article.date:%Y-%m}" == month
+        ]
+    lastmod = dict(loc for part in months for loc in part.locations)
     assert lastmod["/2023/02/01/diperbarui/"] == updated  # `updated`, not the date
     assert lastmod["/2023/01/01/berita-nomor-3/"] == datetime(2023, 1, 1, 11, 0, tzinfo=WIB)
-    for page in pages_of(graph.pages, ListingPage):  # the newest entry's date
-        assert lastmod[page.url] == page.entries[0].date
-    assert lastmod["/kategori/"] is None and lastmod["/arsip/"] is None
+    assert dict(index.locations)["/sitemaps/2023-02.xml"] == updated
+
+    # the listings at their own address, their first pages only; the term indexes, the archive
+    listings = pages_of(graph.pages, ListingPage)
+    numbered = [p for p in listings if not p.pager.is_first]
+    at_prefix = [p for p in listings if p.url != p.pager.url(p.pager.number)]  # a day's
+    assert {p.url for p in numbered} >= {"/halaman/1/", "/halaman/3/", "/arsip/2023/halaman/1/"}
+    assert "/2023/01/01/" in {p.url for p in at_prefix}
+    unlisted = SearchPage | NotFoundPage | RedirectPage | ArticlePage  # articles: by month
+    readable = [p for p in graph.pages if output_path(p.url).endswith(".html")]
+    assert [url for url, _ in lists.locations] == [
+        p.url
+        for p in readable
+        if not isinstance(p, unlisted) and p not in numbered and p not in at_prefix
+    ]
+    everywhere = {url for part in parts for url, _ in part.locations}
+    assert not everywhere & {p.url for p in numbered + at_prefix}
+    assert {"/", "/arsip/2023/", "/arsip/2023/01/01/", "/kategori/dunia/"} <= everywhere
+    in_lists = dict(lists.locations)
+    for page in listings:  # the newest entry's date
+        if page.url in in_lists:
+            assert in_lists[page.url] == page.entries[0].date
+    assert in_lists["/kategori/"] is None and in_lists["/arsip/"] is None
+    home_newest = next(p for p in listings if p.url == "/").entries[0].date
+    assert home_newest == datetime(2023, 2, 1, 9, 0, tzinfo=WIB)  # a listing: dates, not updates
+    assert dict(index.locations)["/sitemaps/lists.xml"] == home_newest
 
 
-def sitemaps(config: SiteConfig) -> list[SitemapPage]:
-    return pages_of(site_graph(config).pages, SitemapPage)
-
-
-@pytest.mark.parametrize("spare", [0, 1, 7])
-def test_past_the_limit_the_sitemap_is_an_index_of_parts(
-    make_site: SiteFactory, monkeypatch: pytest.MonkeyPatch, spare: int
+@pytest.mark.parametrize("limit", [1, 2, 5])
+def test_past_the_limit_each_sitemap_is_split_into_numbered_parts(
+    make_site: SiteFactory, monkeypatch: pytest.MonkeyPatch, limit: int
 ) -> None:
-    config = make_site(fillers=12)
-    (whole,) = sitemaps(config)
-    count = len(whole.locations)
-    monkeypatch.setattr(feeds, "SITEMAP_LIMIT", count)  # exactly at the limit: one sitemap
-    assert sitemaps(config) == [whole]
+    config = make_site(fillers=12)  # the fillers' month holds 12 articles, the seed's one
+    index, *whole = sitemaps(config)
+    sizes = {part.url: len(part.locations) for part in whole}
+    assert sizes["/sitemaps/2023-01.xml"] == 12 and sizes["/sitemaps/2022-10.xml"] == 1
+    monkeypatch.setattr(feeds, "SITEMAP_LIMIT", max(sizes.values()))  # at the limit: unsplit
+    assert sitemaps(config) == [index, *whole]
 
-    limit = count - 1 - spare
     monkeypatch.setattr(feeds, "SITEMAP_LIMIT", limit)
-    index, *parts = sitemaps(config)
-    assert (index.url, index.is_index) == ("/sitemap.xml", True)
-    assert len(parts) == -(-count // limit) == 2
-    assert [p.url for p in parts] == ["/sitemap-1.xml", "/sitemap-2.xml"]
-    assert index.locations == tuple((p.url, None) for p in parts)
-    assert [len(p.locations) for p in parts] == [limit, count - limit]
-    assert not any(p.is_index for p in parts)
-    assert parts[0].locations + parts[1].locations == whole.locations
+    split_index, *parts = sitemaps(config)
+    assert (split_index.url, split_index.is_index) == ("/sitemap.xml", True)
+    assert not any(part.is_index for part in parts)
+    assert split_index.locations == tuple((p.url, newest(p.locations)) for p in parts)
+    expected: list[str] = []
+    for part in whole:  # each in order: the whole one's name, then -2, -3…
+        stem = part.url.removesuffix(".xml")
+        count = -(-len(part.locations) // limit)
+        expected += [part.url] + [f"{stem}-{n}.xml" for n in range(2, count + 1)]
+        pieces = [p for p in parts if p.url == part.url or p.url.startswith(stem + "-")]
+        assert [len(p.locations) for p in pieces] == [
+            min(limit, len(part.locations) - i * limit) for i in range(count)
+        ]
+        assert tuple(loc for p in pieces for loc in p.locations) == part.locations
+    assert [p.url for p in parts] == expected
+    assert "/sitemaps/2023-01-2.xml" in expected  # 12 over any of these limits
+    assert len(parts) > len(whole)
+
+
+def test_a_site_without_articles_has_a_sitemap_index_of_the_listings_alone(
+    make_site: SiteFactory,
+) -> None:
+    index, *parts = sitemaps(make_site(seed=False))
+    assert [p.url for p in parts] == ["/sitemaps/lists.xml"]
+    assert index.is_index and index.locations == (("/sitemaps/lists.xml", None),)
+    assert "/" in dict(parts[0].locations) and "/arsip/" in dict(parts[0].locations)
 
 
 # -- the Google News sitemap ---------------------------------------------------------------

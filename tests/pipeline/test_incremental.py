@@ -16,6 +16,7 @@ from archivegen.graph.model import ArticlePage
 from archivegen.graph.site import build_site_graph
 from archivegen.output.cache import BuildCache, cache_path, state_path
 from archivegen.pipeline.load import load_changed
+from archivegen.pipeline.render import MIN_CHUNK
 
 NOW = BuildOptions(now=datetime(2024, 1, 1, tzinfo=UTC), workers=1)
 
@@ -232,19 +233,22 @@ def test_the_build_cache_holds_no_body(make_site: SiteFactory) -> None:
     }
 
 
+@pytest.mark.parametrize("pagination", ["newest_first", "stable"])
 def test_a_parallel_incremental_build_writes_what_a_clean_build_writes(
-    make_site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pagination: str
 ) -> None:
     # an added article: planned here, its page rendered here too and indexed while
-    # forked workers render the shifted listings
+    # forked workers render the shifted listings (newest_first: every page of a listing
+    # shifts); numbered from the oldest, few listing pages change: no worker is forked
     import archivegen.pipeline.workers as workers
 
     forks = []
     fork_pool = workers._fork_pool
     monkeypatch.setattr(workers, "_fork_pool", lambda n: forks.append(n) or fork_pool(n))
-    config = make_site(fillers=400)
+    config = make_site(fillers=400, pagination=pagination)
     parallel = dataclasses.replace(NOW, workers=2)
     build_site(config, parallel)
+    before = tree(config.output_path)
     write_article(
         config.content_path,
         "baru/terbaru.md",
@@ -256,7 +260,14 @@ def test_a_parallel_incremental_build_writes_what_a_clean_build_writes(
     )
     forks.clear()
     report = build_site(config, parallel)
-    assert forks == [2] and 50 < report.rendered < report.pages // 2
+    if pagination == "newest_first":
+        assert forks == [2] and 50 < report.rendered < report.pages // 2
+    else:
+        assert forks == [] and report.rendered < 2 * MIN_CHUNK  # too few to fork for
+        after = tree(config.output_path)
+        full = [f"halaman/{n}/index.html" for n in range(1, 21)]  # 20 full pages, then 21
+        assert all(after[page] == before[page] for page in full)
+        assert after["halaman/21/index.html"] != before["halaman/21/index.html"]
     clean = dataclasses.replace(config, output_dir=str(tmp_path / "clean"))
     build_site(clean, dataclasses.replace(NOW, workers=1, clean=True))
     html = {k: v for k, v in tree(config.output_path).items() if k.endswith((".html", ".xml"))}

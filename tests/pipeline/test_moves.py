@@ -48,7 +48,9 @@ def test_a_new_title_records_the_old_address_and_redirects_it(make_site: SiteFac
     nginx = (config.output_path / "redirects.nginx.conf").read_text(encoding="utf-8")
     assert f'"{OLD}" "{NEW}";' in nginx and f'"{OLD[:-1]}" "{NEW}";' in nginx
     assert f"{OLD} {NEW} 301" in (config.output_path / "_redirects").read_text(encoding="utf-8")
-    sitemap = (config.output_path / "sitemap.xml").read_text(encoding="utf-8")
+    files = [config.output_path / "sitemap.xml", *config.output_path.glob("sitemaps/*.xml")]
+    sitemap = "".join(f.read_text(encoding="utf-8") for f in files)  # the index and its parts
+    assert f"https://arsip.example{NEW}</loc>" in sitemap  # in its month's sitemap
     assert OLD not in sitemap and "redirects" not in sitemap and "htaccess" not in sitemap
     again = build_site(config, NOW)  # the record the build wrote is not taken for an edit
     assert again.up_to_date and again.moves == ()

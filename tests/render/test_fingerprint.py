@@ -106,7 +106,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 # Politik holds fillers 0, 3, 6, 9: number 6 has a previous and a next entry, and related ones
 ARTICLE = "/2023/01/01/berita-nomor-6/"
-TAG = "/tag/ekonomi-rakyat/"  # all 12 fillers: pages of 4, 4 and 4
+TAG = "/tag/ekonomi-rakyat/"  # all 12 fillers: the newest 4, then pages 1 to 3 of 4 each
+MONTH = "/arsip/2023/01/"  # the 12 fillers, all of one day: a jump to that day
 
 
 # -- equal values, equal fingerprints ------------------------------------------------------
@@ -252,15 +253,33 @@ LISTING_EDITS: dict[str, Callable[[ListingPage], ListingPage]] = {
     "template": lambda p: replace(p, template="article.html"),
     "entries reordered": lambda p: replace(p, entries=p.entries[::-1]),
     "an entry less": lambda p: replace(p, entries=p.entries[1:]),
-    "pager number": lambda p: replace(p, pager=replace(p.pager, number=2)),
-    "pager total": lambda p: replace(p, pager=replace(p.pager, total=4)),
+    "pager number": lambda p: replace(p, pager=replace(p.pager, number=3)),
+    "pager first": lambda p: replace(p, pager=replace(p.pager, first=1)),
     "pager first url": lambda p: replace(p, pager=replace(p.pager, first_url="/tag/lain/")),
     "pager page pattern": lambda p: replace(p, pager=replace(p.pager, page_pattern="page/{n}/")),
+    "pager newer given": lambda p: replace(p, pager=replace(p.pager, newer=3)),
+    "pager older moved": lambda p: replace(p, pager=replace(p.pager, older=3)),
+    "pager older gone": lambda p: replace(p, pager=replace(p.pager, older=None)),
+    "pager a number less": lambda p: replace(p, pager=replace(p.pager, numbers=p.pager.numbers[:-1])),
+    "pager a gap for a number": lambda p: replace(p, pager=replace(p.pager, numbers=(1, None, 3))),
+    "pager a number more": lambda p: replace(p, pager=replace(p.pager, numbers=(*p.pager.numbers, 4))),
+    "pager a jump": lambda p: replace(p, pager=replace(p.pager, jumps=(Link("2022", TAG + "halaman/1/"),))),
     "term count": lambda p: replace(p, term=replace(p.term, count=13)),
     "term name": lambda p: replace(p, term=replace(p.term, name="Ekonomi Rakyat")),
     "term url": lambda p: replace(p, term=replace(p.term, url="/tag/lain/")),
     "no term": lambda p: replace(p, term=None),
-}
+}  # fmt: skip
+
+
+def test_the_listing_page_samples_have_what_the_edits_below_change(site: Site) -> None:
+    page = site.page(TAG)  # the first page: the newest 4, page 2 next older, pages 1 to 3
+    assert (page.pager.number, page.pager.first, page.pager.newer, page.pager.older) == (
+        0, 0, None, 2,
+    )  # fmt: skip
+    assert page.pager.numbers == (1, 2, 3) and page.pager.jumps == ()
+    assert page.term is not None and page.feed_url is None
+    month = site.page(MONTH)
+    assert month.pager.jumps == (Link("01", "/arsip/2023/01/01/"),)
 
 
 @pytest.mark.parametrize("edit", LISTING_EDITS.values(), ids=LISTING_EDITS.keys())
@@ -268,8 +287,28 @@ def test_a_listing_page_edit_changes_the_fingerprint(
     site: Site, edit: Callable[[ListingPage], ListingPage]
 ) -> None:
     page = site.page(TAG)
-    assert page.pager.total == 3 and page.term is not None and page.feed_url is None
-    assert fingerprint(edit(page)) != fingerprint(page)
+    edited = edit(page)
+    assert edited != page
+    assert fingerprint(edited) != fingerprint(page)
+
+
+JUMP_EDITS: dict[str, Callable[[tuple[Link, ...]], tuple[Link, ...]]] = {
+    "a jump's name": lambda jumps: (Link("02", jumps[0].url),),
+    "a jump's url": lambda jumps: (Link(jumps[0].name, "/arsip/2023/01/02/"),),
+    "a jump more": lambda jumps: (*jumps, Link("02", "/arsip/2023/01/02/")),
+    "no jump": lambda jumps: (),
+    "a jump's name and url swapped": lambda jumps: (Link(jumps[0].url, jumps[0].name),),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("edit", JUMP_EDITS.values(), ids=JUMP_EDITS.keys())
+def test_a_pager_jump_edit_changes_the_fingerprint(
+    site: Site, edit: Callable[[tuple[Link, ...]], tuple[Link, ...]]
+) -> None:
+    page = site.page(MONTH)
+    edited = replace(page, pager=replace(page.pager, jumps=edit(page.pager.jumps)))
+    assert edited != page
+    assert fingerprint(edited) != fingerprint(page)
 
 
 def relocated(
@@ -285,22 +324,37 @@ def relocated(
     ))  # fmt: skip
 
 
-SITEMAP_EDITS: dict[str, Callable[[SitemapPage], SitemapPage]] = {
-    "a location's url": lambda p: relocated(p, ARTICLE, moved="/lain/"),
-    "a lastmod a minute later": lambda p: relocated(p, ARTICLE, lastmod=lambda m: m + MINUTE),
-    "a lastmod in another zone": lambda p: relocated(p, ARTICLE, lastmod=lambda m: m.astimezone(UTC)),
-    "a lastmod gone": lambda p: relocated(p, ARTICLE, lastmod=lambda m: None),
-    "a lastmod given": lambda p: relocated(p, "/tag/", lastmod=lambda m: datetime(2023, 1, 1, tzinfo=UTC)),
-    "a location less": lambda p: replace(p, locations=p.locations[:-1]),
-    "an index": lambda p: replace(p, is_index=True),
+MONTH_PART = "/sitemaps/2023-01.xml"  # the fillers' month, ARTICLE among them
+LISTS_PART = "/sitemaps/lists.xml"  # the listings' first pages, the term indexes, the archive
+
+# (the sitemap edited, the edit)
+SITEMAP_EDITS: dict[str, tuple[str, Callable[[SitemapPage], SitemapPage]]] = {
+    "a location's url": (MONTH_PART, lambda p: relocated(p, ARTICLE, moved="/lain/")),
+    "a lastmod a minute later": (MONTH_PART, lambda p: relocated(p, ARTICLE, lastmod=lambda m: m + MINUTE)),
+    "a lastmod in another zone": (MONTH_PART, lambda p: relocated(p, ARTICLE, lastmod=lambda m: m.astimezone(UTC))),
+    "a lastmod gone": (MONTH_PART, lambda p: relocated(p, ARTICLE, lastmod=lambda m: None)),
+    "a lastmod given": (LISTS_PART, lambda p: relocated(p, "/tag/", lastmod=lambda m: datetime(2023, 1, 1, tzinfo=UTC))),
+    "a location less": (LISTS_PART, lambda p: replace(p, locations=p.locations[:-1])),
+    "an index": (MONTH_PART, lambda p: replace(p, is_index=True)),
+    "the index: a part moved": ("/sitemap.xml", lambda p: relocated(p, MONTH_PART, moved="/sitemaps/2023-01-2.xml")),
+    "the index: a part's lastmod a minute later": ("/sitemap.xml", lambda p: relocated(p, MONTH_PART, lastmod=lambda m: m + MINUTE)),
+    "the index: a part less": ("/sitemap.xml", lambda p: replace(p, locations=p.locations[:-1])),
+    "the index: not an index": ("/sitemap.xml", lambda p: replace(p, is_index=False)),
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("edit", SITEMAP_EDITS.values(), ids=SITEMAP_EDITS.keys())
+def test_the_sitemap_samples_have_what_the_edits_below_change(site: Site) -> None:
+    index = site.page("/sitemap.xml")
+    assert index.is_index and dict(index.locations)[MONTH_PART] is not None
+    assert ARTICLE in dict(site.page(MONTH_PART).locations)
+    assert dict(site.page(LISTS_PART).locations)["/tag/"] is None
+
+
+@pytest.mark.parametrize("url, edit", SITEMAP_EDITS.values(), ids=SITEMAP_EDITS.keys())
 def test_a_sitemap_edit_changes_the_fingerprint(
-    site: Site, edit: Callable[[SitemapPage], SitemapPage]
+    site: Site, url: str, edit: Callable[[SitemapPage], SitemapPage]
 ) -> None:
-    page = site.page("/sitemap.xml")
+    page = site.page(url)
     edited = edit(page)
     assert repr(edited) != repr(page)  # not `!=`: a datetime equals the same instant elsewhere
     assert fingerprint(edited) != fingerprint(page)

@@ -10,10 +10,13 @@ from themekit import checker
 
 from archivegen.config import SiteConfig
 
+# the home's first page (with its year jumps), its oldest and newest numbered pages, a day's
+# listing at its own address and at its articles' date prefix
 PAGES = (
-    "index.html", "halaman/2/index.html", "kategori/index.html", "kategori/politik/index.html",
-    "penulis/index.html", "tag/index.html", "arsip/index.html", "arsip/2023/index.html",
-    "arsip/2023/01/index.html", "cari/index.html", "404.html",
+    "index.html", "halaman/1/index.html", "halaman/3/index.html", "kategori/index.html",
+    "kategori/politik/index.html", "penulis/index.html", "tag/index.html", "arsip/index.html",
+    "arsip/2023/index.html", "arsip/2023/01/index.html", "arsip/2023/01/02/index.html",
+    "2023/01/02/index.html", "cari/index.html", "404.html",
 )  # fmt: skip
 
 
@@ -21,7 +24,7 @@ def test_every_kind_of_page_has_no_html_error(theme_site: SiteConfig) -> None:
     out = theme_site.output_path
     articles = sorted(out.glob("20*/*/*/*/index.html"))
     pages = [out / page for page in PAGES if (out / page).exists()] + articles[:3]
-    assert len(pages) >= 12  # the kinds of page named above, and articles
+    assert len(pages) == len(PAGES) + 3  # the kinds of page named above, and articles
     result = subprocess.run(
         [*checker(), *map(str, pages)], capture_output=True, text=True, timeout=300
     )

@@ -134,8 +134,11 @@ def test_revisions_are_in_no_feed_sitemap_listing_or_search(site: Path) -> None:
     for name in ("feed.xml", "sitemap.xml", "index.html", "kategori/nasional/index.html"):
         if (out / name).exists():
             assert "/revisi/" not in (out / name).read_text("utf-8"), name
-    assert ARTICLE in (out / "sitemap.xml").read_text("utf-8")
-    assert not any("/revisi/" in p.read_text("utf-8") for p in out.glob("*sitemap*.xml"))
+    assert "/sitemaps/2024-03.xml" in (out / "sitemap.xml").read_text("utf-8")  # the index
+    assert ARTICLE in (out / "sitemaps" / "2024-03.xml").read_text("utf-8")  # its month's part
+    sitemaps = [*out.glob("*sitemap*.xml"), *out.glob("sitemaps/*.xml")]
+    assert len(sitemaps) > 3  # the index, the news sitemap, the listings' and the months'
+    assert not any("/revisi/" in p.read_text("utf-8") for p in sitemaps)
     # search: the article alone (and init's example article), never a version of it
     report = build(site).output
     assert "nothing changed" in report or "search: 2 pages" in report
