@@ -5,9 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 from sitekit import write_article
+
+import archivegen
 
 ARCHIVEGEN = [sys.executable, "-m", "archivegen"]
 
@@ -90,9 +93,15 @@ def test_output_option(tmp_path: Path) -> None:
     assert (tmp_path / "elsewhere" / "index.html").is_file()
 
 
-def test_version_is_pyprojects(tmp_path: Path) -> None:
-    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
-    expected = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+def test_version_is_the_installed_packages(tmp_path: Path) -> None:
+    # pyproject.toml takes the version from archivegen/__init__.py (setuptools `attr:`)
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    assert pyproject["project"]["dynamic"] == ["version"]
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "archivegen.__version__"
+    }
+    expected = metadata.version("archivegen")  # what the install's metadata says
+    assert expected == archivegen.__version__
     result = run("--version", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout == f"archivegen {expected}\n"
