@@ -28,6 +28,7 @@ import json
 import math
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -55,6 +56,7 @@ class Run:
     out_mb: float | None = None
     written: int | None = None  # files the build wrote into the output
     uploaded: int | None = None  # files the following deploy sent (new + changed)
+    cpu: float = 0.0  # CPU seconds of its process tree
 
     @property
     def pages_per_second(self) -> float:
@@ -80,8 +82,14 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
-def measure(command: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Run a command; return (seconds, peak tree RSS in MB, stdout). Fails loudly."""
+def measure(command: list[str], cwd: Path) -> tuple[float, float, str, float]:
+    """Run a command; return (seconds, peak tree RSS in MB, stdout, CPU seconds). Fails loudly.
+
+    CPU seconds are user + system of the process and the descendants it waited for: on a
+    busy machine a build gets a share of the cores, not all of them, and its time then
+    follows its CPU seconds rather than how well it spreads them over the cores.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -103,7 +111,9 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float, str]:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-3000:]}")
-    return seconds, peak / 1024, stdout + stderr
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, peak / 1024, stdout + stderr, cpu
 
 
 def folder_mb(folder: Path) -> float:
@@ -171,7 +181,7 @@ def archivegen(
 
 
 def _build(command: list[str], site: Path, n: int, scenario: str, mode: str) -> Run:
-    seconds, rss, output = measure(command, site)
+    seconds, rss, output, cpu = measure(command, site)
     numbers = re.search(r"(\d+) pages(?: \((\d+) rendered\))?", output)
     pages = int(numbers.group(1)) if numbers else 0
     rendered = int(numbers.group(2)) if numbers and numbers.group(2) else 0
@@ -179,7 +189,7 @@ def _build(command: list[str], site: Path, n: int, scenario: str, mode: str) -> 
     label = f"archivegen ({mode})"
     run = Run(
         label, n, scenario, seconds, rss, pages, rendered, folder_mb(site / f"public-{mode}"),
-        int(written.group(1)) if written else 0,
+        int(written.group(1)) if written else 0, cpu=cpu,
     )  # fmt: skip
     if mode == "search":  # what a deploy of this build sends
         config = command[command.index("--config") + 1]
@@ -209,11 +219,12 @@ def hugo(site: Path, n: int) -> list[Run]:
     command = [hugo_bin, "--quiet", "--destination", "out"]
     runs = []
     for scenario in ("cold", "second build"):
-        seconds, rss, _ = measure(command, project)
+        seconds, rss, _, cpu = measure(command, project)
         pages = sum(1 for _ in (project / "out").rglob("*.html"))
-        runs.append(Run("hugo", n, scenario, seconds, rss, pages, None, folder_mb(project / "out")))
-    seconds, rss, _ = measure([sys.executable, "-m", "pagefind", "--site", "out"], project)
-    runs.append(Run("pagefind over hugo", n, "index", seconds, rss, runs[0].pages))
+        out = folder_mb(project / "out")
+        runs.append(Run("hugo", n, scenario, seconds, rss, pages, None, out, cpu=cpu))
+    seconds, rss, _, cpu = measure([sys.executable, "-m", "pagefind", "--site", "out"], project)
+    runs.append(Run("pagefind over hugo", n, "index", seconds, rss, runs[0].pages, cpu=cpu))
     return runs
 
 
@@ -228,7 +239,7 @@ def speedup(site: Path, n: int) -> list[Run]:
 
 
 def print_table(runs: list[Run]) -> None:
-    columns = ("seconds", "pages/s", "rendered", "written", "deployed", "RSS MB", "out MB")
+    columns = ("seconds", "CPU s", "pages/s", "rendered", "written", "deployed", "RSS MB", "out MB")
     header = f"{'tool':<24} {'N':>7} {'scenario':<20} " + " ".join(f"{c:>8}" for c in columns)
     print(header)
     print("-" * len(header))
@@ -238,7 +249,8 @@ def print_table(runs: list[Run]) -> None:
         uploaded = "" if r.uploaded is None else str(r.uploaded)
         out = "" if r.out_mb is None else f"{r.out_mb:.0f}"
         print(
-            f"{r.tool:<24} {r.n:>7} {r.scenario:<20} {r.seconds:>8.2f} {r.pages_per_second:>8.0f} "
+            f"{r.tool:<24} {r.n:>7} {r.scenario:<20} {r.seconds:>8.2f} {r.cpu:>8.1f} "
+            f"{r.pages_per_second:>8.0f} "
             f"{rendered:>8} {written:>8} {uploaded:>8} {r.rss_mb:>8.0f} {out:>8}"
         )
 
@@ -257,6 +269,13 @@ def print_ratios(runs: list[Run]) -> None:
         base_cold = hugo_cold.seconds + index.seconds
         base_rebuild = hugo_second.seconds + index.seconds
         print(f"\nN = {n}: Hugo+Pagefind cold {base_cold:.2f} s, rebuild {base_rebuild:.2f} s")
+        ours_cold = find("archivegen (search)", n, "cold")
+        if ours_cold and ours_cold.cpu:  # what a busy machine's share of the cores sees
+            base_cpu = hugo_cold.cpu + index.cpu
+            print(
+                f"  cold CPU seconds: archivegen {ours_cold.cpu:.1f}, Hugo+Pagefind {base_cpu:.1f} "
+                f"(ratio {ours_cold.cpu / base_cpu:.3f})"
+            )
         for scenario, base in (
             ("cold", base_cold),
             ("no change", hugo_second.seconds),
@@ -301,7 +320,15 @@ def save_results(runs: list[Run], path: Path) -> list[dict[str, object]]:
         for scenario, hugo_run in (("cold", hugo_cold[0]), ("rebuild", hugo_cold[1])):
             fresh.append(
                 dataclasses.asdict(
-                    Run("hugo+pagefind", index.n, scenario, hugo_run.seconds + index.seconds, 0, 0)
+                    Run(
+                        "hugo+pagefind",
+                        index.n,
+                        scenario,
+                        hugo_run.seconds + index.seconds,
+                        0,
+                        0,
+                        cpu=hugo_run.cpu + index.cpu,
+                    )
                 )
             )
     keys = {(r["tool"], r["n"], r["scenario"]) for r in fresh}
@@ -335,7 +362,7 @@ def plot(results: list[dict[str, object]], target: Path) -> None:
     x0, x1 = math.floor(math.log10(min(xs))), math.ceil(math.log10(max(xs)))
     y0, y1 = math.floor(math.log10(min(ys))), math.ceil(math.log10(max(ys)))
     x1, y1 = max(x1, x0 + 1), max(y1, y0 + 1)
-    width, height, left, top, plot_w, plot_h = 760, 440, 70, 20, 430, 360
+    width, height, left, top, plot_w, plot_h = 780, 440, 80, 20, 430, 360
 
     def px(x: float) -> float:
         return left + (math.log10(x) - x0) / (x1 - x0) * plot_w
@@ -366,6 +393,10 @@ def plot(results: list[dict[str, object]], target: Path) -> None:
         f'<text x="{left + plot_w / 2}" y="{height - 30}" text-anchor="middle">'
         "articles in the archive (log)</text>"
     )
+    out.append(
+        f'<text x="16" y="{top + plot_h / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 16 {top + plot_h / 2})">seconds (log), 2 cores</text>'
+    )
     for row, (key, (label, colour, dashed)) in enumerate(
         (k, v) for k, v in PLOTTED.items() if k in series
     ):
@@ -389,6 +420,32 @@ def plot(results: list[dict[str, object]], target: Path) -> None:
     print(f"plot: {target}")
 
 
+SCENARIOS = ("cold", "no change", "edit one body", "add one article", "edit list template")
+
+
+def print_markdown(results: list[dict[str, object]]) -> None:
+    """The saved results as a Markdown table: change x archive size, with search."""
+    print(
+        "| change | articles | pages rendered | files written | files deployed | seconds | CPU s |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    rows = [r for r in results if r["tool"] == "archivegen (search)"]
+    for scenario in SCENARIOS:
+        for r in sorted((r for r in rows if r["scenario"] == scenario), key=lambda r: r["n"]):  # type: ignore[arg-type,return-value]
+            print(
+                f"| {scenario} | {r['n']:,} | {r['rendered']:,} | {r['written']:,} | "
+                f"{r['uploaded']:,} | {r['seconds']:.2f} | {r['cpu']:.1f} |"
+            )
+    hugo = sorted(
+        (r for r in results if r["tool"] == "hugo+pagefind"), key=lambda r: (r["scenario"], r["n"])
+    )  # type: ignore[arg-type,return-value]
+    for r in hugo:
+        cpu = f"{r['cpu']:.1f}" if r["cpu"] else ""
+        print(
+            f"| Hugo + Pagefind {r['scenario']} | {r['n']:,} | | | | {r['seconds']:.2f} | {cpu} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -405,7 +462,9 @@ def main() -> None:
     args = parser.parse_args()
     results_file = args.workdir / "results.json"
     if args.plot_only:
-        plot(json.loads(results_file.read_text()), args.plot)
+        saved = json.loads(results_file.read_text())
+        plot(saved, args.plot)
+        print_markdown(saved)
         return
     runs: list[Run] = []
     sizes = args.sizes + ([100_000] if args.huge else [])
