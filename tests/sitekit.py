@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +17,9 @@ import pytest
 from archivegen.config import SiteConfig
 from archivegen.content.frontmatter import dump_front_matter
 from archivegen.content.loader import load_content
-from archivegen.graph.model import Entry, Link
+from archivegen.graph.listings import Listing
+from archivegen.graph.listings import pages_of as pages_of_listing
+from archivegen.graph.model import Entry, Link, Term
 from archivegen.graph.site import SiteGraph, build_site_graph
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -61,6 +64,32 @@ def site_graph(config: SiteConfig) -> SiteGraph:
 def pages_of(pages: Iterable[object], kind: type[P]) -> list[P]:
     """The pages of one kind, in their order."""
     return [page for page in pages if isinstance(page, kind)]
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """Entries standing in for a layout's articles (`listings.Shown`): a listing of them is
+    cut into pages as the build cuts a layout's."""
+
+    config: SiteConfig
+    entries: Sequence[Entry]
+
+    def date_of(self, position: int) -> datetime:
+        return self.entries[position].date
+
+
+def paginate(
+    kind: str,
+    title: str,
+    first_url: str,
+    entries: Sequence[Entry],
+    term: Term | None,
+    config: SiteConfig,
+    feed_url: str | None = None,
+) -> list[object]:
+    """The pages of a listing of exactly these entries, newest first."""
+    listing = Listing(kind, title, first_url, range(len(entries)), term, feed_url)
+    return list(pages_of_listing(Listed(config, entries), listing))
 
 
 def entries_before(newest: datetime, *hours: float) -> list[Entry]:

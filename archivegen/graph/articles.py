@@ -12,12 +12,16 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from archivegen.config import SiteConfig
 from archivegen.content.model import Article
 from archivegen.graph.model import ArticlePage, Entry, Link, Page, RevisionPage
 from archivegen.graph.taxonomy import Grouping, term_slug
 from archivegen.graph.urls import fill
+
+if TYPE_CHECKING:
+    from archivegen.graph.layout import Layout
 
 REVISION_PATH = "revisi/{stamp}/"  # under the article's address
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -37,17 +41,21 @@ def newest_first(articles: Sequence[Article]) -> list[Article]:
 
 def assign_article_urls(
     ordered: Sequence[Article], config: SiteConfig, warnings: list[str]
-) -> list[str]:
-    """One URL per article; a clash gets `-2`, `-3`… in source-path order, and a warning."""
+) -> tuple[list[str], frozenset[str]]:
+    """One URL per article; a clash gets `-2`, `-3`… in source-path order, and a warning.
+    Also the addresses that clashed (an article added there renumbers the others)."""
     by_url: dict[str, list[int]] = {}
     for index, article in enumerate(ordered):
         url = fill(config.permalinks.article, slug=article.slug, date=article.date)
         by_url.setdefault(url, []).append(index)
     urls = [""] * len(ordered)
     taken = set(by_url)
+    clashes = []
     for url, indices in by_url.items():
         indices.sort(key=lambda i: ordered[i].source_path)
         urls[indices[0]] = url
+        if len(indices) > 1:
+            clashes.append(url)
         for suffix, index in enumerate(indices[1:], start=2):
             while (candidate := url.rstrip("/") + f"-{suffix}/") in taken:
                 suffix += 1
@@ -57,7 +65,7 @@ def assign_article_urls(
                 f"{ordered[index].source_path}: slug: {url} is also the address of "
                 f"{ordered[indices[0]].source_path}; this one is published at {candidate}"
             )
-    return urls
+    return urls, frozenset(clashes)
 
 
 def make_entry(article: Article, url: str, groupings: dict[str, Grouping]) -> Entry:
@@ -84,49 +92,40 @@ def entry_of(article: Article, url: str, category: Link, authors: tuple[Link, ..
     )
 
 
-def article_pages(
-    ordered: Sequence[Article],
-    urls: Sequence[str],
-    entries: Sequence[Entry],
-    groupings: dict[str, Grouping],
-    shards: Sequence[str],
-    config: SiteConfig,
-) -> list[Page]:
-    """One page per article, with previous/next in its category and related articles.
-
-    `shards` holds each article's search shard, in the order of `ordered`.
-    """
-    categories, tags = groupings["category"], groupings["tag"]
-    position = {}  # article index -> its position within its category (newest first)
-    for members in categories.members.values():
-        position.update({index: pos for pos, index in enumerate(members)})
-    originals = original_urls(ordered, urls)
+def article_pages(layout: Layout) -> list[Page]:
+    """Every article's page, each followed by the pages of its earlier versions."""
     pages: list[Page] = []
-    for index, article in enumerate(ordered):
-        entry = entries[index]  # its category and author links, made once
-        siblings = categories.members[term_slug(article.category)]
-        pos = position[index]
-        newer = entries[siblings[pos - 1]] if pos > 0 else None
-        older = entries[siblings[pos + 1]] if pos + 1 < len(siblings) else None
-        related = related_entries(index, ordered, tags, siblings, pos, config.related_count)
-        revisions = revision_pages(urls[index], article, entry.category)
-        pages.append(
-            ArticlePage(
-                url=urls[index],
-                article=article,
-                category=entry.category,
-                authors=entry.authors,
-                tags=tags.links_of(article.tags),
-                previous=older,
-                next=newer,
-                related=tuple(entries[i] for i in related),
-                search_shard=shards[index],
-                revision_urls=tuple(page.url for page in revisions),
-                original_url=originals[index],
-            )
-        )
-        pages += revisions
+    for index in range(len(layout.ordered)):
+        pages += article_page(layout, index)
     return pages
+
+
+def article_page(layout: Layout, index: int) -> list[Page]:
+    """One article's page, with previous/next in its category and related articles, and
+    the pages of its earlier versions."""
+    article, entry, url = layout.ordered[index], layout.entries[index], layout.urls[index]
+    categories, tags = layout.groupings["category"], layout.groupings["tag"]
+    siblings = categories.members[term_slug(article.category)]
+    pos = bisect.bisect_left(siblings, index)  # positions ascend: newest first
+    entries = layout.entries
+    newer = entries[siblings[pos - 1]] if pos > 0 else None
+    older = entries[siblings[pos + 1]] if pos + 1 < len(siblings) else None
+    related = related_entries(layout, index, siblings, pos)
+    revisions = revision_pages(url, article, entry.category)
+    page = ArticlePage(
+        url=url,
+        article=article,
+        category=entry.category,
+        authors=entry.authors,
+        tags=tags.links_of(article.tags),
+        previous=older,
+        next=newer,
+        related=tuple(entries[i] for i in related),
+        search_shard=layout.shards[index],
+        revision_urls=tuple(page.url for page in revisions),
+        original_url=layout.originals[index],
+    )
+    return [page, *revisions]
 
 
 def original_urls(ordered: Sequence[Article], urls: Sequence[str]) -> list[str]:
@@ -165,18 +164,17 @@ def revision_pages(url: str, article: Article, category: Link) -> list[RevisionP
     ]
 
 
-def related_entries(
-    index: int,
-    ordered: Sequence[Article],
-    tags: Grouping,
-    siblings: Sequence[int],
-    pos: int,
-    limit: int,
-) -> list[int]:
-    """Articles sharing the most tags, nearest in time first; then category neighbours."""
+def related_entries(layout: Layout, index: int, siblings: Sequence[int], pos: int) -> list[int]:
+    """Articles sharing the most tags, nearest in time first; then category neighbours.
+
+    Which articles one shows depends only on those within `related_count` places of it
+    in each of its tags and within twice that in its category: an article added or edited
+    changes the choice of those alone (`changes.py` relies on it).
+    """
+    limit = layout.config.related_count
     if limit <= 0:
         return []
-    chosen = _sharing_most_tags(index, ordered, tags, limit)
+    chosen = _sharing_most_tags(layout, index, limit)
     for step in range(1, len(siblings)):
         if len(chosen) >= limit:
             break
@@ -186,19 +184,19 @@ def related_entries(
     return chosen
 
 
-def _sharing_most_tags(
-    index: int, ordered: Sequence[Article], tags: Grouping, limit: int
-) -> list[int]:
+def _sharing_most_tags(layout: Layout, index: int, limit: int) -> list[int]:
     """Up to `limit` articles sharing tags with article `index`: most shared tags first,
     then nearest in time, then newest.
 
     Each tag contributes only its articles nearest in time (a bisect in a sorted list),
-    so the cost per article stays bounded however large a tag grows.
+    so the cost per article stays bounded however large a tag grows. Nearest in time, not
+    in place: an article added between two others leaves their choice as it was.
     """
+    ordered, members_of = layout.ordered, layout.groupings["tag"].members
     shared: dict[int, int] = {}
     count = shared.get
     for name in ordered[index].tags:
-        members = tags.members.get(term_slug(name), [])
+        members = members_of.get(term_slug(name), [])
         # members are positions in newest-first order, so they are sorted ascending
         at = bisect.bisect_left(members, index)
         for other in members[max(0, at - limit) : at + limit + 1]:
@@ -207,10 +205,20 @@ def _sharing_most_tags(
     # most shared tags first, then nearest in time, then newest: one int per candidate,
     # which sorts in C (this runs once per article)
     most, width = len(ordered[index].tags), len(ordered).bit_length()
+    instant = _instant(ordered[index])
     ranked = [
-        ((most - n) << (2 * width)) | (abs(other - index) << width) | other
+        ((most - n) << (_TIME_BITS + width))
+        | (abs(_instant(ordered[other]) - instant) << width)
+        | other
         for other, n in shared.items()
     ]
     ranked.sort()
     mask = (1 << width) - 1
     return [key & mask for key in ranked[:limit]]
+
+
+_TIME_BITS = 64  # microseconds between two dates: 2**64 of them is 584,000 years
+
+
+def _instant(article: Article) -> int:
+    return (article.date - _EPOCH) // _MICROSECOND

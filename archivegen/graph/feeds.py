@@ -8,23 +8,16 @@ these pages into XML.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from archivegen.config import SiteConfig
-from archivegen.content.model import Article
-from archivegen.graph.model import (
-    ArchiveIndexPage,
-    ArticlePage,
-    Entry,
-    FeedPage,
-    ListingPage,
-    NewsSitemapPage,
-    Page,
-    SitemapPage,
-    TermIndexPage,
-)
-from archivegen.graph.taxonomy import Grouping
+from archivegen.graph.listings import Listing, listing_plan
+from archivegen.graph.model import Entry, FeedPage, NewsSitemapPage, Page, SitemapPage
+
+if TYPE_CHECKING:
+    from archivegen.graph.layout import Layout
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the sitemap protocol allows
 SITEMAP_FOLDER = "/sitemaps/"  # beside sitemap.xml, the index: lists.xml, 2024-12.xml…
@@ -33,57 +26,61 @@ NEWS_WINDOW = timedelta(days=2)  # Google News: articles of the last two days
 NEWS_LIMIT = 1_000  # URLs per news sitemap, as Google News allows
 
 
-def feed_pages(entries: Sequence[Entry], categories: Grouping, config: SiteConfig) -> list[Page]:
+def feed_pages(layout: Layout) -> list[Page]:
     """The site's Atom feed and one per category (whose pages are built)."""
-    size = config.feed_size
-    pages: list[Page] = [
-        FeedPage(
-            url="/feed.xml",
-            title=config.title,
-            alternate_url="/",
-            entries=tuple(entries[:size]),
-            updated=entries[0].date if entries else None,
-        )
-    ]
+    categories = layout.groupings["category"]
+    pages: list[Page] = [site_feed(layout)]
     for term in sorted(categories.terms.values(), key=lambda t: t.slug):
-        if not term.url:
-            continue
-        members = categories.members[term.slug][:size]
-        pages.append(
-            FeedPage(
-                url=term.url + "feed.xml",
-                title=f"{config.title}: {term.name}",
-                alternate_url=term.url,
-                entries=tuple(entries[i] for i in members),
-                updated=entries[members[0]].date if members else None,
-            )
-        )
+        if term.url:
+            pages.append(category_feed(layout, term.slug))
     return pages
 
 
-def sitemap_pages(
-    pages: Sequence[Page], ordered: Sequence[Article], urls: Sequence[str]
-) -> list[Page]:
+def site_feed(layout: Layout) -> FeedPage:
+    """The site's feed: its newest `feed_size` entries."""
+    config = layout.config
+    return _feed("/feed.xml", config.title, "/", range(len(layout.ordered)), layout)
+
+
+def category_feed(layout: Layout, slug: str) -> FeedPage:
+    """A category's feed, beside its listing."""
+    term = layout.groupings["category"].terms[slug]
+    members = layout.groupings["category"].members[slug]
+    title = f"{layout.config.title}: {term.name}"
+    return _feed(term.url + "feed.xml", title, term.url, members, layout)
+
+
+def _feed(url: str, title: str, alternate: str, members: Sequence[int], layout: Layout) -> FeedPage:
+    entries = tuple(layout.entries[i] for i in members[: layout.config.feed_size])
+    updated = entries[0].date if entries else None
+    return FeedPage(url=url, title=title, alternate_url=alternate, entries=entries, updated=updated)
+
+
+def sitemap_pages(layout: Layout, built: Callable[[str], bool]) -> list[SitemapPage]:
     """sitemap.xml, an index of one sitemap per month of articles and one of the listings.
 
     An added article changes its month's sitemap and the listings' (their first pages'
     last change), never the sitemaps of other months. A listing's numbered pages are left
     out: they hold nothing its first page and the articles' sitemaps do not lead to.
+    `built`: whether a page's URL was kept (a clash drops a page and warns).
     """
-    lastmod = {url: a.lastmod for a, url in zip(ordered, urls, strict=True)}
     months: dict[str, list[tuple[str, datetime | None]]] = {}
+    for article, url, original in zip(layout.ordered, layout.urls, layout.originals, strict=True):
+        if not original:  # a copy names its original as canonical: not listed
+            date = article.date
+            months.setdefault(f"{date.year:04d}-{date.month:02d}", []).append(
+                (url, article.lastmod)
+            )
     listings: list[tuple[str, datetime | None]] = []
-    for page in pages:
-        if isinstance(page, ArticlePage):
-            if not page.original_url:  # a copy names its original as canonical: not listed
-                date = page.article.date
-                month = months.setdefault(f"{date.year:04d}-{date.month:02d}", [])
-                month.append((page.url, lastmod[page.url]))
-        elif isinstance(page, ListingPage):
-            if page.pager.is_first and page.url == page.pager.first_url:
-                listings.append((page.url, page.entries[0].date if page.entries else None))
-        elif isinstance(page, TermIndexPage | ArchiveIndexPage):
-            listings.append((page.url, None))
+    for planned in listing_plan(layout):
+        location: tuple[str, datetime | None]
+        if isinstance(planned, Listing):  # its first page's newest (an empty home: none)
+            members = planned.members
+            location = (planned.first_url, layout.date_of(members[0]) if members else None)
+        else:
+            location = (planned.url, None)
+        if built(location[0]):
+            listings.append(location)
     parts = _parts(SITEMAP_FOLDER + "lists", listings)
     for name in sorted(months, reverse=True):
         parts += _parts(SITEMAP_FOLDER + name, months[name])
@@ -105,7 +102,7 @@ def _newest(locations: Sequence[tuple[str, datetime | None]]) -> datetime | None
     return max(dates) if dates else None
 
 
-def news_sitemap_page(entries: Sequence[Entry], config: SiteConfig) -> NewsSitemapPage | None:
+def news_sitemap_page(entries: Iterable[Entry], config: SiteConfig) -> NewsSitemapPage | None:
     """The Google News sitemap: articles of the two days up to the newest article.
 
     Measured from the newest article, not the clock, so the graph stays a pure function of
@@ -113,14 +110,15 @@ def news_sitemap_page(entries: Sequence[Entry], config: SiteConfig) -> NewsSitem
     it unchanged. A live archive (the newest article is today's) gets exactly Google's "last
     two days"; a finished archive keeps its last two days listed, which crawlers ignore.
     """
-    if not entries:
-        return None
-    since = entries[0].date - NEWS_WINDOW
-    recent = []
-    for entry in entries[:NEWS_LIMIT]:  # newest first
-        if entry.date < since:
+    since: datetime | None = None
+    recent: list[Entry] = []
+    for entry in entries:  # newest first, read as far as the window goes
+        since = since or entry.date - NEWS_WINDOW
+        if entry.date < since or len(recent) == NEWS_LIMIT:
             break
         recent.append(entry)
+    if since is None:
+        return None
     return NewsSitemapPage(
         url=NEWS_SITEMAP_URL,
         publication=config.title,

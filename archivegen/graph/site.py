@@ -14,18 +14,14 @@ from dataclasses import dataclass
 
 from archivegen.config import SiteConfig
 from archivegen.content.model import Article
-from archivegen.graph.articles import (
-    article_pages,
-    assign_article_urls,
-    make_entry,
-    newest_first,
-)
+from archivegen.graph.articles import article_pages
 from archivegen.graph.feeds import feed_pages, news_sitemap_page, sitemap_pages
-from archivegen.graph.listings import archive_pages, listing_pages
-from archivegen.graph.model import ArticlePage, Link, NotFoundPage, Page, RobotsPage, SiteInfo
+from archivegen.graph.layout import Layout, lay_out
+from archivegen.graph.listings import listing_pages
+from archivegen.graph.model import Link, NotFoundPage, Page, RobotsPage, SiteInfo
 from archivegen.graph.redirects import alias_rules, redirect_map_pages, redirect_pages
-from archivegen.graph.shards import search_page, search_shards
-from archivegen.graph.taxonomy import Grouping, group_by_term, taxonomy_patterns
+from archivegen.graph.shards import search_page
+from archivegen.graph.taxonomy import Grouping
 from archivegen.graph.urls import output_path
 
 NAV_SIZE = 8
@@ -42,36 +38,38 @@ class SiteGraph:
 
 def build_site_graph(articles: Sequence[Article], config: SiteConfig) -> SiteGraph:
     """Lay out the whole site for these (already selected) articles."""
-    ordered = newest_first(articles)
-    warnings: list[str] = []
-    urls = assign_article_urls(ordered, config, warnings)
-    groupings = {
-        kind: group_by_term(kind, ordered, pattern)
-        for kind, pattern in taxonomy_patterns(config.permalinks, config.taxonomies).items()
-    }
-    entries = [make_entry(a, url, groupings) for a, url in zip(ordered, urls, strict=True)]
-    shards = search_shards(ordered)
-    site = make_site_info(config, groupings["category"])
+    return graph_of(lay_out(articles, config))
+
+
+def graph_of(layout: Layout) -> SiteGraph:
+    """Every page of a laid-out site."""
+    config, warnings = layout.config, list(layout.warnings)
     pages: list[Page] = []
-    pages += article_pages(ordered, urls, entries, groupings, shards, config)
-    pages += listing_pages(entries, groupings, config)
-    pages += archive_pages(ordered, entries, config)
-    pages += feed_pages(entries, groupings["category"], config)
+    pages += article_pages(layout)
+    pages += listing_pages(layout)
+    pages += feed_pages(layout)
     if config.search:
-        pages.append(search_page(shards, config.permalinks.search))
+        pages.append(search_page(layout.shards, config.permalinks.search))
     pages.append(NotFoundPage())
     # the maps come before the meta-refresh pages, so an alias never hides a map either
-    rules = alias_rules(ordered, urls, (page.url for page in pages), warnings)
+    rules = alias_rules(layout.ordered, layout.urls, (page.url for page in pages), warnings)
     pages += redirect_map_pages(rules)
     pages += redirect_pages(rules)
     pages = drop_url_clashes(pages, warnings)
-    pages += sitemap_pages(pages, ordered, urls)
-    copies = {p.url for p in pages if isinstance(p, ArticlePage) and p.original_url}
-    news = news_sitemap_page([e for e in entries if e.url not in copies], config)
-    if news is not None:
-        pages.append(news)
-    pages.append(RobotsPage(news_sitemap_url=news.url if news else None))
+    kept = {page.url for page in pages}
+    pages += sitemap_pages(layout, kept.__contains__)
+    pages += machine_pages(layout)
+    site = make_site_info(config, layout.groupings["category"])
     return SiteGraph(site=site, pages=tuple(pages), warnings=tuple(warnings))
+
+
+def machine_pages(layout: Layout) -> list[Page]:
+    """The news sitemap (when there are articles) and robots.txt, which names it."""
+    originals, entries = layout.originals, layout.entries
+    news = news_sitemap_page(
+        (entries[i] for i in range(len(entries)) if not originals[i]), layout.config
+    )
+    return [*([news] if news else []), RobotsPage(news_sitemap_url=news.url if news else None)]
 
 
 def make_site_info(config: SiteConfig, categories: Grouping) -> SiteInfo:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sitekit import WIB, SiteFactory, entries_before, pages_of, site_graph, write_article
+from sitekit import WIB, SiteFactory, entries_before, pages_of, paginate, site_graph, write_article
 
 from archivegen.config import Permalinks, SiteConfig
-from archivegen.graph.listings import article_date_prefix, paginate
+from archivegen.graph.listings import article_date_prefix
 from archivegen.graph.model import (
     ArchiveIndexPage,
     ArticlePage,
