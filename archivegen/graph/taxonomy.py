@@ -50,7 +50,8 @@ def term_slug(name: str) -> str:
     return "x" + digest(unicodedata.normalize("NFC", name).casefold().encode())[:8]
 
 
-def _names(kind: str) -> Callable[[Article], Sequence[str]]:
+def names_of(kind: str) -> Callable[[Article], Sequence[str]]:
+    """How to read one taxonomy's names off an article."""
     if kind == "category":
         return lambda a: (a.category,)
     if kind == "author":
@@ -67,9 +68,9 @@ def group_by_term(kind: str, articles: Sequence[Article], pattern: str | None) -
     """
     members: dict[str, list[int]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    names_of = _names(kind)
+    names = names_of(kind)
     for index, article in enumerate(articles):
-        for name in dict.fromkeys(names_of(article)):
+        for name in dict.fromkeys(names(article)):
             slug = term_slug(name)
             if not members[slug] or members[slug][-1] != index:
                 members[slug].append(index)
@@ -77,7 +78,7 @@ def group_by_term(kind: str, articles: Sequence[Article], pattern: str | None) -
     terms = {
         slug: Term(
             kind=kind,
-            name=_most_common(spellings[slug]),
+            name=most_common_spelling(spellings[slug]),
             slug=slug,
             url=fill(pattern, slug=slug) if pattern else "",
             count=len(indices),
@@ -88,7 +89,8 @@ def group_by_term(kind: str, articles: Sequence[Article], pattern: str | None) -
     return Grouping(kind, terms, dict(members), links)
 
 
-def _most_common(counter: Counter[str]) -> str:
+def most_common_spelling(counter: Counter[str]) -> str:
+    """The name most articles spell a term with: its display name."""
     # ties break on the name itself so the choice never depends on input order
     return min(counter.items(), key=lambda item: (-item[1], item[0]))[0]
 

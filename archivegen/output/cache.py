@@ -35,7 +35,7 @@ CACHE_DIR = ".archivegen"
 CACHE_FILE = "build-cache.pickle"
 DELTA_FILE = "build-cache-delta.pickle"
 STATE_FILE = "build-state.pickle"
-FORMAT = f"archivegen {__version__} cache 4 / python {sys.version_info[:2]}"
+FORMAT = f"archivegen {__version__} cache 5 / python {sys.version_info[:2]}"
 DELTA_SHARE = 0.2  # a delta larger than this share of the entries: write a new base
 
 
@@ -49,6 +49,8 @@ class BuildState:
     summary: tuple[int, int] = (0, 0)  # (articles, pages), for an up-to-date build's report
     input_parts: tuple[str, ...] = ()  # a digest per group of inputs, to say which changed
     theme_files: tuple[bytes, ...] = ()  # the stamps of the theme's files, to name one
+    render_salt: str = ""  # what every page's fingerprint depends on (the site info)
+    graph_warnings: tuple[str, ...] = ()  # the layout's warnings (clashing addresses)
 
 
 @dataclass(slots=True)

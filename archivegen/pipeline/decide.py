@@ -41,6 +41,7 @@ class RebuildKind(enum.Enum):
 
     UP_TO_DATE = "up to date"
     PATCH = "patch"  # the last graph, with edited articles swapped in
+    CHANGES = "changes"  # a full build's load, then only the pages showing what changed
     FULL = "full build"  # every article loaded (the unchanged from the cache), laid out anew
 
 
@@ -123,6 +124,8 @@ def _patch_or_refusal(
     if isinstance(read, str):
         return read
     pairs, loaded = read
+    if last.graph is None:
+        return "the last build kept only the pages it changed"
     for old, new in pairs:  # the full build records its old address as a redirect
         if article_url(old, context.config) != article_url(new, context.config):
             return f"{new.source_path} moves to a new address (its old one is kept)"

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archivegen.config import SiteConfig
+from archivegen.graph.model import ArticlePage
 from archivegen.graph.patch import GraphIndex
 from archivegen.graph.site import SiteGraph
 from archivegen.graph.urls import output_path
@@ -73,7 +74,11 @@ def build_edits(
         search_pending=config.search and searched is None,
         on_disk=False,
     )
-    warnings = build_warnings(patch.graph, last.naive_dates, config.timezone)
+    graph = patch.graph
+    articles = (page.article for page in graph.pages if isinstance(page, ArticlePage))
+    warnings = build_warnings(
+        graph.site, graph.warnings, articles, last.naive_dates, config.timezone
+    )
     return Outcome(*saved.summary, commit, len(jobs), warnings, searched), state
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,19 +17,30 @@ from archivegen.content.files import FileStamp
 from archivegen.content.loader import ContentSet, LoadedArticle
 from archivegen.content.model import Article
 from archivegen.errors import raise_all
-from archivegen.graph.site import SiteGraph, build_site_graph
+from archivegen.graph.changes import Changed, pages_showing
+from archivegen.graph.layout import Layout, lay_out
+from archivegen.graph.model import Page, SiteInfo
+from archivegen.graph.site import SiteGraph, graph_of, make_site_info
 from archivegen.output.atomic import write_atomic
 from archivegen.output.cache import BuildCache, BuildState, CacheStore, CacheWriter, cache_folder
+from archivegen.output.manifest import commit_interrupted
 from archivegen.output.staging import StagedOutput
+from archivegen.pipeline.changes import find_changes
 from archivegen.pipeline.context import BuildContext, BuildMode, Progress
-from archivegen.pipeline.decide import Rebuild, Scan
+from archivegen.pipeline.decide import (
+    COMMIT_INTERRUPTED,
+    OUTPUT_CHANGED,
+    Rebuild,
+    RebuildKind,
+    Scan,
+)
 from archivegen.pipeline.images import attach_images, stage_images
-from archivegen.pipeline.inputs import code_digest, config_digest, with_record_restamped
+from archivegen.pipeline.inputs import PARTS, code_digest, config_digest, with_record_restamped
 from archivegen.pipeline.load import load_changed
 from archivegen.pipeline.moves import follow_moves
 from archivegen.pipeline.render import RenderRun
 from archivegen.pipeline.report import Outcome, Stopwatch, build_warnings
-from archivegen.pipeline.search import start_indexing
+from archivegen.pipeline.search import search_targets, start_indexing
 from archivegen.pipeline.selection import check_shrink, next_embargo, select_articles
 from archivegen.pipeline.state import SiteState
 from archivegen.render.fingerprint import Fingerprinter, render_salt, template_digests
@@ -54,7 +65,8 @@ def full_build(
     progress: Progress,
     lap: Stopwatch,
 ) -> tuple[Outcome, SiteState]:
-    """Build every page anew from the inputs the decision stamped; the new state."""
+    """Build every page anew from the inputs the decision stamped; the new state. When only
+    articles were added or edited in place, only the pages that show them are made."""
     # the steps of a full build in their order, one call (and one timed lap) each: read
     # together, they are the build; cut apart, the order would be spread over functions
     scan, config = rebuild.scan, context.config
@@ -64,25 +76,40 @@ def full_build(
     content, parsed = _load(context, scan, cache, progress)
     lap("load")
     articles, skipped, moves, scan = _published(context, scan, content, cache, parsed, last, store)
-    graph = build_site_graph(articles, config)
-    lap("graph")
-    renderer, salt, templates = _renderer(context, graph)
+    layout = lay_out(articles, config)
+    site = make_site_info(config, layout.groupings["category"])
+    renderer, salt, templates = _renderer(context, site)
     # page fingerprints describe the output the state vouches for, and only that one
     previous = cache.pages if scan.saved.output_manifest_digest == scan.live_manifest else {}
+    found = _changes(context, scan, layout, cache, parsed, salt, moves, previous)
+    graph, pages = _pages(layout, found)
+    rebuild = _rebuild_taken(rebuild, found, layout)
+    lap("graph")
     with (
         StagedOutput(config.output_path, clean=context.options.clean) as out,
-        RenderRun(graph.pages, renderer, out, config, context.workers, progress.advance) as run,
+        RenderRun(pages, renderer, out, config, context.workers, progress.advance) as run,
     ):
-        progress.start("Rendering", len(graph.pages))
+        progress.start("Rendering", len(pages))
         plan = run.plan(previous, Fingerprinter(salt, templates))
+        fingerprints = plan.fingerprints
+        if graph is None:  # the other pages are as the last build left them
+            fingerprints = {**previous, **fingerprints}
+            rendering = {job.path for job in plan.jobs}
+            for relative in previous:
+                if relative not in rendering:
+                    out.keep(relative)
         lap("plan")
-        with _cache_written(context, store, BuildCache(parsed, plan.fingerprints)) as writer:
-            static, searched = _render_and_index(context, run, graph, out, progress, lap)
+        with _cache_written(context, store, BuildCache(parsed, fingerprints)) as writer:
+            targets = search_targets(layout)
+            static, searched = _render_and_index(context, run, targets, out, progress, lap)
             media, images = stage_images(articles, config, out, context.workers)
             static = (*static, *media)  # a patch carries them over, as the static files
             lap("images")
             saved = _state_to_save(
-                context, scan, out.manifest_digest(), content, len(articles), len(graph.pages)
+                context, scan, out.manifest_digest(), content, len(articles), len(fingerprints)
+            )
+            saved = dataclasses.replace(
+                saved, render_salt=salt, graph_warnings=graph.warnings if graph else ()
             )
             commit = out.commit()
             lap("commit")
@@ -90,12 +117,67 @@ def full_build(
             if writer is not None:
                 lap("save cache")
     state = SiteState(
-        scan.inputs, parsed, graph, tuple(plan.paths), plan.fingerprints, renderer, salt,
+        scan.inputs, parsed, graph, tuple(fingerprints), fingerprints, renderer, salt,
         templates, static, out.hashes, saved, content.naive_dates, on_disk=on_disk,
     )  # fmt: skip
-    warnings = build_warnings(graph, content.naive_dates, config.timezone)
+    layout_warnings = graph.warnings if graph is not None else layout.warnings
+    warnings = build_warnings(
+        site, layout_warnings, layout.ordered, content.naive_dates, config.timezone
+    )
     outcome = Outcome(*saved.summary, commit, len(plan.jobs), warnings, searched, skipped, images)
-    return dataclasses.replace(outcome, moves=moves), state
+    return dataclasses.replace(outcome, moves=moves, rebuild=rebuild), state
+
+
+def _changes(
+    context: BuildContext,
+    scan: Scan,
+    layout: Layout,
+    cache: BuildCache,
+    parsed: Parsed,
+    salt: str,
+    moves: tuple[tuple[str, str], ...],
+    previous: dict[str, str],
+) -> Changed | str:
+    """The articles whose pages alone this build makes, or why it makes them all."""
+    saved = scan.saved
+    if context.mode is not BuildMode.ONCE:
+        return "a preview keeps the whole graph"  # to patch its next edit
+    if not saved.inputs_digest or context.options.clean:
+        return "no last build to start from"
+    if commit_interrupted(context.config.output_path):
+        return COMMIT_INTERRUPTED
+    if not previous:  # the state describes another output than the live one
+        return OUTPUT_CHANGED
+    changed = [
+        n for n, a, b in zip(PARTS, saved.input_parts, scan.inputs.parts, strict=False) if a != b
+    ]
+    if changed != ["content"]:
+        return f"{', '.join(changed) or 'the inputs'} changed"
+    if moves:
+        return "an edit moved an article to a new address"
+    if saved.render_salt != salt:
+        return "what every page shows changed (the navigation)"
+    if saved.graph_warnings:
+        return "the last layout warned of clashing addresses"
+    return find_changes(context, layout, cache.articles, parsed)
+
+
+def _pages(layout: Layout, found: Changed | str) -> tuple[SiteGraph | None, Sequence[Page]]:
+    """The whole graph and its pages, or no graph and the pages showing the changes."""
+    if isinstance(found, Changed):
+        return None, pages_showing(layout, found)
+    graph = graph_of(layout)
+    return graph, graph.pages
+
+
+def _rebuild_taken(rebuild: Rebuild, found: Changed | str, layout: Layout) -> Rebuild:
+    """The path this build took, and why: the decision's, made precise."""
+    if isinstance(found, str):
+        return dataclasses.replace(rebuild, reason=f"{rebuild.reason}: {found}")
+    paths = [layout.ordered[i].source_path for i in sorted(found.added | found.edited)]
+    shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    words = f"{len(found.added)} added, {len(found.edited)} edited ({shown})"
+    return dataclasses.replace(rebuild, kind=RebuildKind.CHANGES, reason=words)
 
 
 def _published(
@@ -145,12 +227,12 @@ def _load(
     return content, parsed
 
 
-def _renderer(context: BuildContext, graph: SiteGraph) -> tuple[Renderer, str, dict[str, str]]:
+def _renderer(context: BuildContext, site: SiteInfo) -> tuple[Renderer, str, dict[str, str]]:
     """The renderer, and what page fingerprints are salted with: (renderer, salt, templates)."""
     config, theme = context.config, context.theme
     compiled = compiled_templates(context)
-    renderer = Renderer(graph.site, template_dirs(config, theme), theme, compiled)
-    salt = render_salt(graph.site, config_digest(config, theme))
+    renderer = Renderer(site, template_dirs(config, theme), theme, compiled)
+    salt = render_salt(site, config_digest(config, theme))
     return renderer, salt, template_digests_kept(renderer, compiled)
 
 
@@ -175,7 +257,7 @@ def _cache_written(
 def _render_and_index(
     context: BuildContext,
     run: RenderRun,
-    graph: SiteGraph,
+    targets: Sequence[tuple[str, str]],
     out: StagedOutput,
     progress: Progress,
     lap: Stopwatch,
@@ -192,10 +274,10 @@ def _render_and_index(
     try:
         if search and run.listing_jobs <= OVERLAP_LISTINGS:
             run.render_articles()
-            pending = start_indexing(graph, out, context)
+            pending = start_indexing(targets, out, context)
         run.finish()
         if search and pending is None:
-            pending = start_indexing(graph, out, context)
+            pending = start_indexing(targets, out, context)
         static = _stage_static(context, out)
         lap("render")
         progress.start("Indexing", 1)

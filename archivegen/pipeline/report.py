@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -12,7 +12,8 @@ from archivegen.output.staging import CommitReport
 from archivegen.pipeline.decide import Rebuild
 
 if TYPE_CHECKING:
-    from archivegen.graph.site import SiteGraph
+    from archivegen.content.model import Article
+    from archivegen.graph.model import SiteInfo
     from archivegen.pipeline.images import ImageReport
     from archivegen.search import SearchReport
 
@@ -57,6 +58,7 @@ class Outcome:
     skipped: tuple[int, int] = (0, 0)  # (drafts, future articles) left out
     images: ImageReport | None = None  # image copies made and reused (a full build)
     moves: tuple[tuple[str, str], ...] = ()  # (old address, new) of articles an edit moved
+    rebuild: Rebuild | None = None  # the path taken, when the build found a narrower one
 
 
 class Stopwatch:
@@ -86,7 +88,7 @@ def report(rebuild: Rebuild, outcome: Outcome, output: Path, lap: Stopwatch) -> 
         deleted=outcome.commit.deleted,
         seconds=lap.seconds(),
         output=output,
-        rebuild=rebuild,
+        rebuild=outcome.rebuild or rebuild,
         rendered=outcome.rendered,
         warnings=outcome.warnings,
         skipped_drafts=outcome.skipped[0],
@@ -113,13 +115,19 @@ def up_to_date_report(rebuild: Rebuild, output: Path, lap: Stopwatch) -> BuildRe
     )
 
 
-def build_warnings(graph: SiteGraph, naive_dates: Sequence[str], timezone: str) -> tuple[str, ...]:
-    """The build's warnings: dates that took the site's zone first, then the graph's, then
+def build_warnings(
+    site: SiteInfo,
+    layout_warnings: Sequence[str],
+    articles: Iterable[Article],
+    naive_dates: Sequence[str],
+    timezone: str,
+) -> tuple[str, ...]:
+    """The build's warnings: dates that took the site's zone first, then the layout's, then
     texts the feeds could not carry whole."""
     naive = (_naive_warning(naive_dates, timezone),) if naive_dates else ()
     from archivegen.render.feeds import xml_warnings
 
-    return (*naive, *graph.warnings, *xml_warnings(graph))
+    return (*naive, *layout_warnings, *xml_warnings(site, articles))
 
 
 def _naive_warning(files: Sequence[str], timezone: str) -> str:

@@ -30,7 +30,7 @@ class SiteState:
 
     inputs: BuildInputs
     articles: Mapping[str, tuple[FileStamp, LoadedArticle]]  # the parse cache, by file
-    graph: SiteGraph
+    graph: SiteGraph | None  # None after a build that made only the changed pages (once)
     page_paths: tuple[str, ...]  # each page's output file, in graph order
     fingerprints: Mapping[str, str]  # output file -> the fingerprint of its page
     renderer: Renderer

@@ -10,19 +10,19 @@ build warns once per article (`xml_warnings`), as the pages themselves keep the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from html import escape
 from xml.etree import ElementTree as ET
 
+from archivegen.content.model import Article
 from archivegen.graph.model import (
-    ArticlePage,
     FeedPage,
     NewsSitemapPage,
     RobotsPage,
     SiteInfo,
     SitemapPage,
 )
-from archivegen.graph.site import SiteGraph
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -114,16 +114,13 @@ def xml_text(text: str) -> str:
     return XML_FORBIDDEN.sub("", text)
 
 
-def xml_warnings(graph: SiteGraph) -> list[str]:
+def xml_warnings(site: SiteInfo, articles: Iterable[Article]) -> list[str]:
     """One warning per article (and one for site.yaml) whose text in the feeds and
     sitemaps lost characters XML cannot carry."""
-    site = graph.site
     sources = [("site.yaml", {"title": site.title, "description": site.description})]
-    for page in graph.pages:
-        if isinstance(page, ArticlePage):
-            a = page.article
-            texts = {"title": a.title, "category": a.category, "author": " ".join(a.authors)}
-            sources.append((a.source_path, {**texts, "excerpt": a.excerpt}))
+    for a in articles:
+        texts = {"title": a.title, "category": a.category, "author": " ".join(a.authors)}
+        sources.append((a.source_path, {**texts, "excerpt": a.excerpt}))
     if not XML_FORBIDDEN.search("".join(t for _, texts in sources for t in texts.values())):
         return []  # the usual case, in one pass (every build asks, a patch too)
     return [warning for where, texts in sources if (warning := _xml_warning(where, texts))]
