@@ -60,7 +60,13 @@ def test_build_verbose_says_which_path_ran_and_why(tmp_path: Path) -> None:
     config.write_text(config.read_text(encoding="utf-8").replace("page_size: 20", "page_size: 7"))
     assert first_line() == "full build: site.yaml changed"
     write_article(site / "content", "baru.md", title="Baru", date="2024-02-01", category="A")
-    assert first_line() == "full build: content changed"
+    # a new category joins the navigation, which every page shows
+    assert (
+        first_line()
+        == "full build: content changed: what every page shows changed (the navigation)"
+    )
+    write_article(site / "content", "lagi.md", title="Lagi", date="2024-02-02", category="A")
+    assert first_line() == "changes: 1 added, 0 edited (content/lagi.md)"
     assert "full build" not in run("build", cwd=site).stdout  # only with -v
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the patch path imports them when it runs: an up-to-date bui
 OUTPUT_CHANGED = "the output folder changed since the last build"
 COMMIT_INTERRUPTED = "the last build stopped inside its commit (the site is repaired)"
 EMBARGO_LIFTED = "an embargoed article's date has come"
+CONTENT_CHANGED = "content changed"
 
 
 class RebuildKind(enum.Enum):
@@ -193,7 +194,7 @@ def _input_change(inputs: BuildInputs, saved: BuildState, root: Path, refusal: s
         changed = inputs.theme_change(saved.theme_files, root)
         image = changed.lower().endswith(IMAGE_SUFFIXES)
         return f"{'an image' if image else 'theme'} changed ({changed})"
-    return f"{part} changed"
+    return CONTENT_CHANGED if part == "content" else f"{part} changed"
 
 
 def _embargo_lifted(saved: BuildState, context: BuildContext) -> bool:

@@ -29,6 +29,7 @@ from archivegen.pipeline.changes import find_changes
 from archivegen.pipeline.context import BuildContext, BuildMode, Progress
 from archivegen.pipeline.decide import (
     COMMIT_INTERRUPTED,
+    CONTENT_CHANGED,
     OUTPUT_CHANGED,
     Rebuild,
     RebuildKind,
@@ -172,8 +173,11 @@ def _pages(layout: Layout, found: Changed | str) -> tuple[SiteGraph | None, Sequ
 
 def _rebuild_taken(rebuild: Rebuild, found: Changed | str, layout: Layout) -> Rebuild:
     """The path this build took, and why: the decision's, made precise."""
-    if isinstance(found, str):
-        return dataclasses.replace(rebuild, reason=f"{rebuild.reason}: {found}")
+    if isinstance(found, str):  # said when it tells more than "content changed"
+        known = rebuild.reason != CONTENT_CHANGED
+        return (
+            rebuild if known else dataclasses.replace(rebuild, reason=f"{rebuild.reason}: {found}")
+        )
     paths = [layout.ordered[i].source_path for i in sorted(found.added | found.edited)]
     shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
     words = f"{len(found.added)} added, {len(found.edited)} edited ({shown})"
