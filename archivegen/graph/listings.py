@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 from archivegen.config import SiteConfig
@@ -320,6 +321,7 @@ def _year_jumps(layout: Shown, listing: Listing) -> tuple[Link, ...]:
 _DATE_PREFIX = re.compile(r"^(/(?:[^/{}]*(?:\{(?:yyyy|mm|dd)\}[^/{}]*)+/)+)\{slug\}")
 
 
+@lru_cache(maxsize=8)  # asked once per day listing, of one pattern
 def article_date_prefix(pattern: str) -> str | None:
     """The article pattern's folders made of its date alone (`/{yyyy}/{mm}/{dd}/` of
     `/{yyyy}/{mm}/{dd}/{slug}/`), when they name the day; else None."""
